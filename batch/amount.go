@@ -188,7 +188,7 @@ func (d Decimal) Format(minScale int) string {
 	neg := u < 0
 	var digits string
 	if neg {
-		digits = strconv.FormatUint(uint64(-(u + 1))+1, 10)
+		digits = strconv.FormatUint(uint64(-(u+1))+1, 10)
 	} else {
 		digits = strconv.FormatInt(u, 10)
 	}
