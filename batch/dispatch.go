@@ -41,11 +41,11 @@ type Dispatch struct {
 	User      string // provider-side user, see Instruction.User
 	Key       string // idempotency key, fixed before the first call
 
-	DispatchState DispatchState
-	Attempts      int       // submit calls made
-	NextAt        time.Time // not before this time (backoff, grace, future date, poll)
-	SentAt        time.Time // when the last submit call started
-	Ref           string    // provider reference once known
+	State    DispatchState
+	Attempts int       // submit calls made
+	NextAt   time.Time // not before this time (backoff, grace, future date, poll)
+	SentAt   time.Time // when the last submit call started
+	Ref      string    // provider reference once known
 
 	Status       Status
 	Reason       ReasonCode
