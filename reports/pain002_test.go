@@ -48,7 +48,7 @@ func fixture() (*Batch, []PaymentResult) {
 			Status: batch.RJCT, Reason: batch.NARR, Provider: "wirex",
 			AddtlInf: "wirex 422 beneficiary_rejected: " + strings.Repeat("the beneficiary bank refused the transfer; ", 5)},
 		{Payment: &batch.Payment{Index: 5, Info: suppliers, EndToEndID: "E2E-5", Amount: eur(26544),
-			CreditorName: "Ørsted A/S", CreditorIBAN: "DK5000400440116243"},
+			CreditorName: "Ørsted A/S", CreditorIBAN: "DK5000400440116243", CreditorBIC: "1234DKKKXXX"},
 			Status: batch.PDNG, AddtlInf: "needs review: no answer from provider", Provider: "p100",
 			ProviderRef: strings.Repeat("r", 40)},
 	}
