@@ -27,6 +27,9 @@ func (e *BICError) Unwrap() error { return e.Err }
 // NormalizeBIC upper-cases and drops whitespace ("abna be 2a" -> "ABNABE2A"),
 // for CSV/XLSX where people type BICs.
 func NormalizeBIC(s string) string {
+	if isElectronic(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {

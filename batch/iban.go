@@ -52,6 +52,9 @@ func (e *IBANError) Unwrap() error { return e.Err }
 // ValidateIBAN can reject it rather than a mistyped character being silently
 // dropped.
 func NormalizeIBAN(s string) string {
+	if isElectronic(s) {
+		return s // the common case in a file: no allocation
+	}
 	s = strings.TrimSpace(s)
 	if len(s) >= 4 && strings.EqualFold(s[:4], "IBAN") {
 		s = strings.TrimPrefix(s[4:], ":")
@@ -178,6 +181,17 @@ func mod97(s string) int {
 		add(s[i])
 	}
 	return r
+}
+
+// isElectronic reports whether s holds only A-Z and 0-9 and does not start
+// with an "IBAN" prefix, so that normalising would not change it.
+func isElectronic(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isUpper(s[i]) && !isDigit(s[i]) {
+			return false
+		}
+	}
+	return !strings.HasPrefix(s, "IBAN")
 }
 
 func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
