@@ -1,0 +1,198 @@
+package batch
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+)
+
+//go:generate go run ./internal/ibangen -in ../../shared/corpus/iban/registry/swift_iban_registry_202606.r102.txt -out iban_registry.go
+
+// ibanSpec is one country of the SWIFT IBAN registry (see iban_registry.go).
+type ibanSpec struct {
+	Name      string
+	Length    int           // whole IBAN, country code and check digits included
+	Structure string        // registry notation, e.g. "DE2!n8!n10!n"
+	SEPA      bool          // a SEPA country per the registry
+	BBAN      []bbanSegment // the structure after the check digits
+}
+
+// bbanSegment is one "4!n"-style element of a BBAN structure.
+type bbanSegment struct {
+	N     int  // length (maximum when not Fixed)
+	Kind  byte // 'n' digits, 'a' upper-case letters, 'c' upper-case alphanumeric, 'e' space
+	Fixed bool // "!": exactly N characters
+}
+
+// Sentinels for IBANError.Err, so callers classify with errors.Is.
+var (
+	ErrIBANCharacters  = errors.New("iban: bad characters")
+	ErrIBANCountry     = errors.New("iban: unknown country")
+	ErrIBANLength      = errors.New("iban: wrong length")
+	ErrIBANFormat      = errors.New("iban: BBAN format")
+	ErrIBANCheckDigits = errors.New("iban: check digits")
+)
+
+// IBANError says why an IBAN was rejected. A payment's creditor IBAN failing
+// any of these is AC01.
+type IBANError struct {
+	IBAN   string
+	Reason string // short, for a person: "wrong length for DE (want 22, got 21)"
+	Err    error  // one of the ErrIBAN* sentinels
+}
+
+func (e *IBANError) Error() string { return "invalid IBAN " + strconv.Quote(e.IBAN) + ": " + e.Reason }
+
+func (e *IBANError) Unwrap() error { return e.Err }
+
+// NormalizeIBAN turns what people type into the electronic form: it drops an
+// "IBAN" / "IBAN:" prefix, whitespace (including no-break spaces, which come
+// with text pasted from PDFs) and the '-' and '.' some print forms use to
+// group digits, and upper-cases the rest. Anything else is kept so that
+// ValidateIBAN can reject it rather than a mistyped character being silently
+// dropped.
+func NormalizeIBAN(s string) string {
+	if isElectronic(s) {
+		return s // the common case in a file: no allocation
+	}
+	s = strings.TrimSpace(s)
+	if len(s) >= 4 && strings.EqualFold(s[:4], "IBAN") {
+		s = strings.TrimPrefix(s[4:], ":")
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r == ' ' || r == '\t' || r == '\u00a0' || r == '\u202f' || r == '\n' || r == '\r' || r == '-' || r == '.':
+		case r >= 'a' && r <= 'z':
+			b.WriteRune(r - 'a' + 'A')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// IBANCountry returns the IBAN's first two characters (its ISO 3166 country
+// code), or "" when it is too short or they are not letters.
+func IBANCountry(iban string) string {
+	if len(iban) < 2 || !isUpper(iban[0]) || !isUpper(iban[1]) {
+		return ""
+	}
+	return iban[:2]
+}
+
+// ValidateIBAN checks an IBAN in electronic form (see NormalizeIBAN):
+// characters, registry country, length, BBAN structure, check-digit range
+// and ISO 7064 mod-97. It returns nil or an *IBANError.
+//
+// National check digits inside the BBAN (ES, PT, ...) are not verified: the
+// registry does not define them and a wrong one is caught by the bank.
+// Check digits 00, 01 and 99 are rejected although 01 and 99 can pass
+// mod-97: ISO 13616 computes 98 - (n mod 97), which is always 02..98, so
+// those values only appear in mangled or made-up IBANs.
+func ValidateIBAN(s string) error {
+	fail := func(err error, reason string) error { return &IBANError{IBAN: s, Reason: reason, Err: err} }
+	if len(s) < 5 {
+		return fail(ErrIBANLength, "too short")
+	}
+	for i := 0; i < len(s); i++ {
+		if !isUpper(s[i]) && !isDigit(s[i]) {
+			return fail(ErrIBANCharacters, "bad characters: only A-Z and 0-9 are allowed")
+		}
+	}
+	cc := IBANCountry(s)
+	if cc == "" || !isDigit(s[2]) || !isDigit(s[3]) {
+		return fail(ErrIBANCharacters, "bad characters: must start with a country code and two check digits")
+	}
+	spec, ok := ibanRegistry[cc]
+	if !ok {
+		// Territories such as GF or JE have no IBANs of their own in the
+		// registry: their banks issue FR or GB IBANs. Say so, since some
+		// libraries generate GF... IBANs that pass mod-97.
+		if parent, ok := ibanTerritories[cc]; ok {
+			return fail(ErrIBANCountry, "unknown country "+cc+" (accounts there have "+parent+" IBANs)")
+		}
+		return fail(ErrIBANCountry, "unknown country "+cc)
+	}
+	if len(s) != spec.Length {
+		return fail(ErrIBANLength, "wrong length for "+cc+" (want "+strconv.Itoa(spec.Length)+", got "+strconv.Itoa(len(s))+")")
+	}
+	if !matchBBAN(s[4:], spec.BBAN) {
+		return fail(ErrIBANFormat, "BBAN format: does not match "+spec.Structure)
+	}
+	if ck := s[2:4]; ck == "00" || ck == "01" || ck == "99" {
+		return fail(ErrIBANCheckDigits, "check digits "+ck+" are never issued")
+	}
+	if mod97(s) != 1 {
+		return fail(ErrIBANCheckDigits, "check digits do not match")
+	}
+	return nil
+}
+
+// matchBBAN matches the BBAN against the registry segments. A segment
+// without "!" takes as many characters of its class as it can, up to N;
+// the SWIFT registry currently uses fixed lengths only.
+func matchBBAN(bban string, segs []bbanSegment) bool {
+	i := 0
+	for _, seg := range segs {
+		n := 0
+		for n < seg.N && i+n < len(bban) && inClass(bban[i+n], seg.Kind) {
+			n++
+		}
+		if seg.Fixed && n != seg.N {
+			return false
+		}
+		i += n
+	}
+	return i == len(bban)
+}
+
+func inClass(c, kind byte) bool {
+	switch kind {
+	case 'n':
+		return isDigit(c)
+	case 'a':
+		return isUpper(c)
+	case 'c':
+		return isDigit(c) || isUpper(c)
+	case 'e':
+		return c == ' '
+	}
+	return false
+}
+
+// mod97 computes ISO 7064 MOD 97-10 over the IBAN rearranged (first four
+// characters moved to the end, letters as 10..35) without big integers.
+// The caller has checked that s holds only A-Z and 0-9.
+func mod97(s string) int {
+	r := 0
+	add := func(c byte) {
+		if isDigit(c) {
+			r = (r*10 + int(c-'0')) % 97
+		} else {
+			r = (r*100 + int(c-'A') + 10) % 97
+		}
+	}
+	for i := 4; i < len(s); i++ {
+		add(s[i])
+	}
+	for i := 0; i < 4; i++ {
+		add(s[i])
+	}
+	return r
+}
+
+// isElectronic reports whether s holds only A-Z and 0-9 and does not start
+// with an "IBAN" prefix, so that normalising would not change it.
+func isElectronic(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isUpper(s[i]) && !isDigit(s[i]) {
+			return false
+		}
+	}
+	return !strings.HasPrefix(s, "IBAN")
+}
+
+func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }

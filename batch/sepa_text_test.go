@@ -1,0 +1,50 @@
+package batch
+
+import "testing"
+
+func TestTransliterate(t *testing.T) {
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"Hello World 123 /-?:().,'+", "Hello World 123 /-?:().,'+", true},
+		{"", "", true},
+		{"Müller Straße", "Mueller Strasse", true},
+		{"Ärzte GmbH", "Aerzte GmbH", true},
+		{"MÜLLER", "MUELLER", true},
+		{"Öl & Gas", "Oel + Gas", true},
+		{"Café Niño façade", "Cafe Nino facade", true},
+		{"Søren Åberg", "Soren Aberg", true},
+		{"Encyclopædia Œuvre", "Encyclopaedia Oeuvre", true},
+		{"Łódź Kraków", "Lodz Krakow", true},
+		{"Dvořák Šťastný", "Dvorak Stastny", true},
+		{"Fa\u00a0ctura\t2024", "Fa ctura 2024", true},
+		{"Rechnung „12“ – Teil", "Rechnung '12' - Teil", true},
+		{"10 €", "10 EUR", true},
+		{"a@b.com", "a.b.com", false},
+		{"日本", "..", false},
+		{"x\xffy", "x.y", false},
+	}
+	for _, tt := range tests {
+		got, ok := Transliterate(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("Transliterate(%q) = %q, %t; want %q, %t", tt.in, got, ok, tt.want, tt.ok)
+		}
+		if !IsSEPAText(got) {
+			t.Errorf("Transliterate(%q) = %q holds non-SEPA characters", tt.in, got)
+		}
+	}
+}
+
+func TestIsSEPAChar(t *testing.T) {
+	for _, r := range "azAZ09/-?:().,'+ " {
+		if !IsSEPAChar(r) {
+			t.Errorf("%q should be SEPA", r)
+		}
+	}
+	for _, r := range "&_@#*!\"é\t\n;=" {
+		if IsSEPAChar(r) {
+			t.Errorf("%q should not be SEPA", r)
+		}
+	}
+}
