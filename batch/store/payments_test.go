@@ -16,8 +16,8 @@ func fullPayment(info *batch.PaymentInfo, i int) *batch.Payment {
 	p := &batch.Payment{
 		Index: i, Row: i + 1, Info: info,
 		InstrID: fmt.Sprintf("INSTR-%d", i), EndToEndID: fmt.Sprintf("E2E-%d", i),
-		Amount:     batch.Amount{Minor: 123456 + int64(i), Currency: "EUR"},
-		AmountText: "1234.56",
+		Amount:       batch.Amount{Minor: 123456 + int64(i), Currency: "EUR"},
+		AmountText:   "1234.56",
 		CreditorName: "Zoë Müller", CreditorIBAN: "DE89370400440532013000", CreditorBIC: "COBADEFFXXX",
 		CreditorCountry: "DE", CreditorAccount: "acct-7",
 		RemittanceInfo: "Salary March 2025 / ref 42", CreditorRef: "RF18539007547034",
