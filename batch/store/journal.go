@@ -17,7 +17,11 @@ import (
 // Due returns up to limit records of provider in a non-terminal state whose
 // NextAt <= now, oldest NextAt first. Only batches in StageDispatching are
 // considered: a batch still being stored or validated is never dispatched.
+// limit <= 0 means 100.
 func (s *Store) Due(ctx context.Context, provider string, now time.Time, limit int) ([]*batch.Dispatch, error) {
+	if limit <= 0 {
+		limit = 100
+	}
 	ds, err := s.queryDispatch(ctx, s.db, `JOIN batches b ON b.id = p.batch_id
 		WHERE p.provider = ? AND p.state IN (?, ?, ?, ?) AND p.next_at <= ? AND b.stage = ?
 		ORDER BY p.next_at, p.id LIMIT ?`,
