@@ -23,7 +23,7 @@ func BenchmarkAddPayments100k(b *testing.B) {
 			ds := make([]*batch.Dispatch, 0, chunk)
 			for i := start; i < start+chunk; i++ {
 				ds = append(ds, &batch.Dispatch{Payment: fullPayment(infos[0], i), Provider: "solaris",
-					Key: fmt.Sprintf("%s-%d", rec.ID, i), DispatchState: batch.Queued})
+					Key: fmt.Sprintf("%s-%d", rec.ID, i), State: batch.Queued})
 			}
 			if err := s.AddPayments(ctx, rec.ID, ds); err != nil {
 				b.Fatal(err)

@@ -60,7 +60,7 @@ func (s *Store) FindByRef(ctx context.Context, provider, ref string) (*batch.Dis
 func (s *Store) Transition(ctx context.Context, w *batch.Dispatch, from batch.DispatchState, why string) error {
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error { return s.transition(ctx, tx, w, from, why) })
 	if err != nil {
-		return fmt.Errorf("transition payment %d %s→%s: %w", w.PaymentID, from, w.DispatchState, err)
+		return fmt.Errorf("transition payment %d %s→%s: %w", w.PaymentID, from, w.State, err)
 	}
 	return nil
 }
@@ -85,7 +85,7 @@ func (s *Store) transition(ctx context.Context, tx *sqlx.Tx, w *batch.Dispatch, 
 		return fmt.Errorf("idempotency key is fixed at %q, refusing %q", cur.Key.String, w.Key)
 	}
 	now := s.nowUTC()
-	if !w.DispatchState.Terminal() && w.NextAt.IsZero() {
+	if !w.State.Terminal() && w.NextAt.IsZero() {
 		w.NextAt = now
 	}
 	// The state condition is repeated in the UPDATE so that the
@@ -94,7 +94,7 @@ func (s *Store) transition(ctx context.Context, tx *sqlx.Tx, w *batch.Dispatch, 
 	res, err := tx.ExecContext(ctx, s.rebind(`UPDATE payments SET state = ?, attempts = ?, next_at = ?,
 		sent_at = ?, provider_ref = ?, status = ?, reason = ?, provider_code = ?, text = ?,
 		idempotency_key = ?, updated_at = ? WHERE id = ? AND state = ?`),
-		string(w.DispatchState), w.Attempts, dbTime{w.NextAt}, dbTime{w.SentAt}, w.Ref, string(w.Status),
+		string(w.State), w.Attempts, dbTime{w.NextAt}, dbTime{w.SentAt}, w.Ref, string(w.Status),
 		string(w.Reason), w.ProviderCode, w.Text, nullString(w.Key), dbTime{now}, w.PaymentID, string(from))
 	if err != nil {
 		return err
@@ -106,7 +106,7 @@ func (s *Store) transition(ctx context.Context, tx *sqlx.Tx, w *batch.Dispatch, 
 	}
 	w.BatchID = cur.BatchID
 	return s.appendEvent(ctx, tx, Event{BatchID: cur.BatchID, PaymentID: w.PaymentID, Kind: KindPaymentState,
-		From: string(from), To: string(w.DispatchState), Why: why, Detail: dispatchDetail(w)})
+		From: string(from), To: string(w.State), Why: why, Detail: dispatchDetail(w)})
 }
 
 // queryDispatch selects payments (aliased p) with their batch's PmtInf

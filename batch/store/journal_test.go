@@ -18,7 +18,7 @@ func errorsIsConflict(err error) bool { return errors.Is(err, batch.ErrConflict)
 
 func queued(info *batch.PaymentInfo, i int, provider string, next time.Time) *batch.Dispatch {
 	return &batch.Dispatch{Payment: fullPayment(info, i), Provider: provider,
-		Key: fmt.Sprintf("%s-%d-%d", provider, i, next.UnixNano()), DispatchState: batch.Queued, NextAt: next}
+		Key: fmt.Sprintf("%s-%d-%d", provider, i, next.UnixNano()), State: batch.Queued, NextAt: next}
 }
 
 func TestDueOrderingAndFiltering(t *testing.T) {
@@ -33,8 +33,8 @@ func TestDueOrderingAndFiltering(t *testing.T) {
 		queued(infos[0], 5, "solaris", t0.Add(2*time.Second)),
 		queued(infos[0], 6, "solaris", t0),
 	}
-	ds[4].DispatchState = batch.Unknown
-	ds[5].DispatchState = batch.Done // terminal
+	ds[4].State = batch.Unknown
+	ds[5].State = batch.Done // terminal
 	ds[5].Status = batch.ACSC
 	if err := s.AddPayments(ctx, b.ID, ds); err != nil {
 		t.Fatal(err)
@@ -79,23 +79,23 @@ func TestTransitionWritesEventAndChecksState(t *testing.T) {
 	}
 
 	c.Add(time.Second)
-	d.Key, d.DispatchState, d.Attempts, d.SentAt, d.NextAt = "K1", batch.Sending, 1, c.Now(), c.Now().Add(time.Minute)
+	d.Key, d.State, d.Attempts, d.SentAt, d.NextAt = "K1", batch.Sending, 1, c.Now(), c.Now().Add(time.Minute)
 	if err := s.Transition(ctx, d, batch.Queued, "submit"); err != nil {
 		t.Fatal(err)
 	}
-	d.DispatchState, d.Ref, d.Status = batch.Submitted, "sol-42", batch.ACSP
+	d.State, d.Ref, d.Status = batch.Submitted, "sol-42", batch.ACSP
 	if err := s.Transition(ctx, d, batch.Sending, "accepted"); err != nil {
 		t.Fatal(err)
 	}
 	// A stale writer still believing the payment is queued loses.
 	stale := *d
-	stale.DispatchState = batch.Sending
+	stale.State = batch.Sending
 	if err := s.Transition(ctx, &stale, batch.Queued, "stale"); !errorsIsConflict(err) {
 		t.Fatalf("stale transition: %v, want ErrConflict", err)
 	}
 	// The key, once stored, cannot change.
 	rekey := *d
-	rekey.Key, rekey.DispatchState = "K2", batch.Done
+	rekey.Key, rekey.State = "K2", batch.Done
 	if err := s.Transition(ctx, &rekey, batch.Submitted, "rekey"); err == nil {
 		t.Fatal("idempotency key was replaced")
 	}
@@ -153,7 +153,7 @@ func TestTransitionRaceExactlyOneWins(t *testing.T) {
 				defer wg.Done()
 				st := []*Store{s1, s2}[i%2]
 				w := *d
-				w.DispatchState = to
+				w.State = to
 				w.Attempts = i
 				errs[i] = st.Transition(ctx, &w, from, fmt.Sprintf("worker %d", i))
 			}()

@@ -81,7 +81,7 @@ func paymentArgs(batchID string, d *batch.Dispatch, now dbTime) ([]any, error) {
 		p.Amount.Currency, p.AmountText, p.CreditorName, p.CreditorIBAN, p.CreditorBIC, p.CreditorCountry,
 		p.CreditorAccount, p.RemittanceInfo, p.CreditorRef, p.Purpose, p.CategoryPurpose, p.ChargeBearer,
 		p.UltimateDebtorID, p.RequestedExecutionDate, p.DebtorAccount, p.Provider,
-		p.ExternalUserID, issues, warnings, d.Provider, d.Account, d.User, nullString(d.Key), string(d.DispatchState),
+		p.ExternalUserID, issues, warnings, d.Provider, d.Account, d.User, nullString(d.Key), string(d.State),
 		d.Attempts, dbTime{d.NextAt}, dbTime{d.SentAt}, d.Ref, string(d.Status), string(d.Reason), d.ProviderCode, d.Text, now}, nil
 }
 
@@ -118,7 +118,7 @@ func (r *paymentRow) dispatch(infos map[int]*batch.PaymentInfo) (*batch.Dispatch
 	return &batch.Dispatch{
 		PaymentID: r.ID, BatchID: r.BatchID,
 		Provider: r.Provider, Account: r.Account, User: r.UserID, Key: r.Key.String,
-		DispatchState: batch.DispatchState(r.State), Attempts: r.Attempts,
+		State: batch.DispatchState(r.State), Attempts: r.Attempts,
 		NextAt: r.NextAt.Time, SentAt: r.SentAt.Time, Ref: r.ProviderRef,
 		Status: batch.Status(r.Status), Reason: batch.ReasonCode(r.Reason),
 		ProviderCode: r.ProviderCode, Text: r.Text,

@@ -54,7 +54,7 @@ func (s *Store) addPayments(ctx context.Context, tx *sqlx.Tx, batchID string, ds
 			return errors.New("dispatch record without a payment")
 		}
 		d.BatchID = batchID
-		if d.DispatchState != "" && !d.DispatchState.Terminal() && d.NextAt.IsZero() {
+		if d.State != "" && !d.State.Terminal() && d.NextAt.IsZero() {
 			d.NextAt = now
 		}
 		args, err := paymentArgs(batchID, d, dbTime{now})
@@ -91,13 +91,13 @@ func placeholders(n int) string {
 // returns batch.ErrConflict when the payment was routed already.
 func (s *Store) Route(ctx context.Context, d *batch.Dispatch, why string) error {
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if !d.DispatchState.Terminal() && d.NextAt.IsZero() {
+		if !d.State.Terminal() && d.NextAt.IsZero() {
 			d.NextAt = s.nowUTC()
 		}
 		res, err := tx.ExecContext(ctx, s.rebind(`UPDATE payments SET provider = ?, account = ?, user_id = ?,
 			idempotency_key = ?, state = ?, next_at = ?, status = ?, reason = ?, provider_code = ?, text = ?,
 			updated_at = ? WHERE id = ? AND state = ''`),
-			d.Provider, d.Account, d.User, nullString(d.Key), string(d.DispatchState), dbTime{d.NextAt},
+			d.Provider, d.Account, d.User, nullString(d.Key), string(d.State), dbTime{d.NextAt},
 			string(d.Status), string(d.Reason), d.ProviderCode, d.Text, dbTime{s.nowUTC()}, d.PaymentID)
 		if err != nil {
 			return err
@@ -108,7 +108,7 @@ func (s *Store) Route(ctx context.Context, d *batch.Dispatch, why string) error 
 			return batch.ErrConflict
 		}
 		return s.appendEvent(ctx, tx, Event{BatchID: d.BatchID, PaymentID: d.PaymentID, Kind: KindPaymentRouted,
-			To: string(d.DispatchState), Why: why, Detail: dispatchDetail(d)})
+			To: string(d.State), Why: why, Detail: dispatchDetail(d)})
 	})
 	if err != nil {
 		return fmt.Errorf("route payment %d: %w", d.PaymentID, err)

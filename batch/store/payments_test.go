@@ -52,8 +52,8 @@ func TestPaymentRoundTrip(t *testing.T) {
 
 	ds := []*batch.Dispatch{
 		{Payment: valid, Provider: "solaris", Account: "acc-1", User: "u-1", Key: "k-1",
-			DispatchState: batch.Queued, NextAt: t0.Add(time.Hour)},
-		{Payment: invalid, DispatchState: batch.Done, Status: batch.RJCT, Reason: batch.AC01, Text: "mod-97 check failed"},
+			State: batch.Queued, NextAt: t0.Add(time.Hour)},
+		{Payment: invalid, State: batch.Done, Status: batch.RJCT, Reason: batch.AC01, Text: "mod-97 check failed"},
 		{Payment: bare},
 	}
 	if err := s.AddPayments(ctx, b.ID, ds); err != nil {
@@ -119,7 +119,7 @@ func TestRouteLater(t *testing.T) {
 	if err := s.AddPayments(ctx, b.ID, []*batch.Dispatch{d}); err != nil {
 		t.Fatal(err)
 	}
-	d.Provider, d.Account, d.User, d.Key, d.DispatchState = "p100", "acc", "u-1001", "key-1", batch.Queued
+	d.Provider, d.Account, d.User, d.Key, d.State = "p100", "acc", "u-1001", "key-1", batch.Queued
 	if err := s.Route(ctx, d, "rule sepa-eur"); err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestRouteLater(t *testing.T) {
 		t.Fatalf("second Route: %v, want ErrConflict", err)
 	}
 	got, err := s.Get(ctx, d.PaymentID)
-	if err != nil || got.Provider != "p100" || got.Key != "key-1" || got.DispatchState != batch.Queued || !got.NextAt.Equal(t0) {
+	if err != nil || got.Provider != "p100" || got.Key != "key-1" || got.State != batch.Queued || !got.NextAt.Equal(t0) {
 		t.Fatalf("after Route: %+v, %v", got, err)
 	}
 	due, err := s.Due(ctx, "p100", t0, 10)
