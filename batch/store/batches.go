@@ -118,12 +118,35 @@ func (s *Store) insertInfo(ctx context.Context, tx *sqlx.Tx, batchID string, in 
 	_, err := tx.ExecContext(ctx, s.rebind(`INSERT INTO payment_infos (batch_id, idx, pmt_inf_id, method,
 		nb_of_txs, ctrl_sum, requested_execution_date, category_purpose, service_level, batch_booking,
 		debtor_name, debtor_iban, debtor_bic, ultimate_debtor_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (batch_id, idx) DO NOTHING`),
 		batchID, in.Index, in.ID, in.Method, nb, dbDecimal{in.CtrlSum, in.HasCtrlSum},
 		in.RequestedExecutionDate, in.CategoryPurpose, in.ServiceLevel, in.BatchBooking,
 		in.DebtorName, in.DebtorIBAN, in.DebtorBIC, in.UltimateDebtorID)
 	if err != nil {
 		return fmt.Errorf("insert payment info %d: %w", in.Index, err)
+	}
+	return nil
+}
+
+// AddPaymentInfos stores payment-information blocks of a batch as the parser
+// meets them (a block's header precedes its payments, which refer to it).
+// A block already stored is kept as it is, so a resumed ingest can add the
+// whole file again.
+func (s *Store) AddPaymentInfos(ctx context.Context, batchID string, infos []*batch.PaymentInfo) error {
+	if len(infos) == 0 {
+		return nil
+	}
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		for _, in := range infos {
+			if err := s.insertInfo(ctx, tx, batchID, in); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("add payment infos to batch %s: %w", batchID, err)
 	}
 	return nil
 }

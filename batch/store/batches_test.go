@@ -163,3 +163,28 @@ func TestDedupeLookups(t *testing.T) {
 		t.Fatalf("UnfinishedBatches = %v, %v", unfinished, err)
 	}
 }
+
+func TestAddPaymentInfosIsIdempotent(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	b, infos := sampleBatch("bb")
+	if err := s.CreateBatch(ctx, b, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddPaymentInfos(ctx, b.ID, infos[:1]); err != nil {
+		t.Fatal(err)
+	}
+	// A resumed ingest adds every block again: the stored one is kept.
+	changed := *infos[0]
+	changed.DebtorName = "changed"
+	if err := s.AddPaymentInfos(ctx, b.ID, append([]*batch.PaymentInfo{&changed}, infos[1:]...)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.PaymentInfos(ctx, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, infos) {
+		t.Fatalf("infos:\n got %+v\nwant %+v", got, infos)
+	}
+}
