@@ -116,6 +116,38 @@ func (s *Store) Route(ctx context.Context, d *batch.Dispatch, why string) error 
 	return nil
 }
 
+// RejectPayments marks every payment of a batch that is not final yet as
+// final RJCT with the file-level reason (a whole file rejected: AM18, AM10,
+// FF01). Payments rejected for their own reason keep it. The batch must not
+// have reached the dispatching stage: none of its payments was ever sent.
+func (s *Store) RejectPayments(ctx context.Context, batchID string, code batch.ReasonCode, text string) error {
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var stage string
+		if err := tx.GetContext(ctx, &stage, s.rebind(`SELECT stage FROM batches WHERE id = ?`), batchID); err != nil {
+			return err
+		}
+		if Stage(stage) == StageDispatching || Stage(stage).Done() {
+			return fmt.Errorf("batch is %s: its payments may have been sent", stage)
+		}
+		res, err := tx.ExecContext(ctx, s.rebind(`UPDATE payments SET state = ?, status = ?, reason = ?, text = ?,
+			updated_at = ? WHERE batch_id = ? AND state <> ?`),
+			string(batch.Done), string(batch.RJCT), string(code), text, dbTime{s.nowUTC()}, batchID, string(batch.Done))
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		return s.appendEvent(ctx, tx, Event{BatchID: batchID, Kind: KindPaymentState, To: string(batch.Done),
+			Why: "file rejected", Detail: fmt.Sprintf("%d payments RJCT %s: %s", n, code, text)})
+	})
+	if err != nil {
+		return fmt.Errorf("reject payments of batch %s: %w", batchID, err)
+	}
+	return nil
+}
+
 // Payments calls fn for each payment of the batch in file order, streaming:
 // memory does not grow with the batch. An error from fn stops the
 // iteration and is returned as is.

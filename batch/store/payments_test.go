@@ -135,3 +135,36 @@ func TestRouteLater(t *testing.T) {
 		t.Fatalf("routed payment not due: %v, %v", due, err)
 	}
 }
+
+func TestRejectPaymentsKeepsOwnReasonsAndRefusesDispatching(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	b, infos := sampleBatch("rej")
+	if err := s.CreateBatch(ctx, b, infos); err != nil {
+		t.Fatal(err)
+	}
+	ok := &batch.Dispatch{Payment: fullPayment(infos[0], 1), Provider: "solaris", Key: "k1", State: batch.Queued}
+	bad := &batch.Dispatch{Payment: fullPayment(infos[0], 2), State: batch.Done, Status: batch.RJCT, Reason: batch.AC01, Text: "bad IBAN"}
+	if err := s.AddPayments(ctx, b.ID, []*batch.Dispatch{ok, bad}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RejectPayments(ctx, b.ID, batch.AM18, "NbOfTxs 3, found 2"); err != nil {
+		t.Fatal(err)
+	}
+	got := map[int]*batch.Dispatch{}
+	if err := s.Payments(ctx, b.ID, func(d *batch.Dispatch) error { got[d.Payment.Index] = d; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if d := got[1]; d.State != batch.Done || d.Status != batch.RJCT || d.Reason != batch.AM18 {
+		t.Fatalf("payment 1: %+v", d)
+	}
+	if d := got[2]; d.Reason != batch.AC01 {
+		t.Fatalf("payment 2 lost its own reason: %+v", d)
+	}
+
+	b2, infos2 := createDispatching(t, s, "disp")
+	_ = infos2
+	if err := s.RejectPayments(ctx, b2.ID, batch.AM18, "x"); err == nil {
+		t.Fatal("a dispatching batch's payments were rejected after release")
+	}
+}
