@@ -137,7 +137,10 @@ func normalizeNumber(s string) (string, error) {
 	if intPart == "" && dec != 0 {
 		intPart = "0" // ".50"
 	}
-	groups := strings.Split(strings.NewReplacer(".", "|", ",", "|", " ", "|").Replace(intPart), "|")
+	groups := strings.FieldsFunc(intPart, isGroupSep)
+	if len(groups) != strings.Count(intPart, ".")+strings.Count(intPart, ",")+strings.Count(intPart, " ")+1 {
+		return "", batch.ErrAmountSyntax // a separator at an end or two in a row
+	}
 	for i, g := range groups {
 		// Separators must sit exactly between groups of three digits.
 		if g == "" || !allDigits(g) || i > 0 && len(g) != 3 || len(groups) > 1 && i == 0 && len(g) > 3 {
@@ -150,6 +153,8 @@ func normalizeNumber(s string) (string, error) {
 	}
 	return out, nil
 }
+
+func isGroupSep(r rune) bool { return r == '.' || r == ',' || r == ' ' }
 
 func allDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
