@@ -1,0 +1,166 @@
+package tabular
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/paybatch/paybatch/batch"
+)
+
+// ErrAmountAmbiguous is returned for amounts such as "1.500" that read as
+// both 1.5 and 1500: paybatch never guesses which one the sender meant.
+var ErrAmountAmbiguous = errors.New("amount is ambiguous: one separator followed by three digits may be a decimal point or a thousands separator")
+
+// ParseAmount reads an amount as people type it in spreadsheets: decimal
+// point or comma, thousands separators ('.', ',', space, no-break space,
+// apostrophe) when they cannot be mistaken for the decimal separator, and a
+// currency symbol or ISO code before or after the number ("€ 12,50",
+// "12.50 EUR"). The code found in the text, if any, is returned so the
+// caller can compare it with the currency column.
+//
+// Errors wrap batch.ErrAmountSyntax, batch.ErrAmountPrecision,
+// batch.ErrAmountRange, batch.ErrCurrency or ErrAmountAmbiguous.
+func ParseAmount(s, currency string) (a batch.Amount, textCcy string, err error) {
+	num, textCcy := stripCurrency(strings.TrimSpace(s))
+	if textCcy != "" && currency == "" {
+		currency = textCcy
+	}
+	plain, err := normalizeNumber(num)
+	if err != nil {
+		return batch.Amount{}, textCcy, fmt.Errorf("amount %q: %w", s, err)
+	}
+	a, err = batch.ParseAmount(plain, currency)
+	if err != nil {
+		return batch.Amount{}, textCcy, fmt.Errorf("amount %q: %w", s, err)
+	}
+	return a, textCcy, nil
+}
+
+var currencySymbols = map[string]string{"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "Fr.": "CHF", "CHF": "CHF"}
+
+// stripCurrency removes one currency symbol or three-letter code at either
+// end of s and returns what is left and the ISO code it stood for.
+func stripCurrency(s string) (string, string) {
+	for sym, code := range currencySymbols {
+		if rest, ok := strings.CutPrefix(s, sym); ok {
+			return strings.TrimSpace(rest), code
+		}
+		if rest, ok := strings.CutSuffix(s, sym); ok {
+			return strings.TrimSpace(rest), code
+		}
+	}
+	if len(s) > 3 {
+		if c := strings.ToUpper(s[:3]); isCurrency(c) && isLetters(s[:3]) {
+			return strings.TrimSpace(s[3:]), c
+		}
+		if c := strings.ToUpper(s[len(s)-3:]); isCurrency(c) && isLetters(s[len(s)-3:]) {
+			return strings.TrimSpace(s[:len(s)-3]), c
+		}
+	}
+	return s, ""
+}
+
+func isLetters(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// normalizeNumber turns a locale-formatted number into the plain form
+// batch.ParseDecimal reads ("1.500,00" → "1500.00"). Rules, in order:
+//   - spaces, no-break spaces and apostrophes are thousands separators;
+//   - with both '.' and ',' present, the last one is the decimal separator;
+//   - one kind of separator appearing twice or more is a thousands separator;
+//   - a single separator is the decimal one, unless it is followed by exactly
+//     three digits after a 1–3 digit, non-zero integer part ("1.500",
+//     "12,345") and no other grouping settled the question: that is
+//     ambiguous and an error.
+//
+// Every thousands group must have exactly three digits.
+func normalizeNumber(s string) (string, error) {
+	sign := ""
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		sign, s = s[:1], strings.TrimSpace(s[1:])
+	}
+	var b strings.Builder
+	spaced := false
+	for _, r := range s {
+		switch {
+		case r == ' ' || r == '\u00a0' || r == '\u202f' || r == '\'' || r == '’':
+			spaced = true
+			b.WriteByte(' ')
+		case r == '.' || r == ',' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+		default:
+			return "", batch.ErrAmountSyntax
+		}
+	}
+	s = b.String()
+	if s == "" {
+		return "", batch.ErrAmountSyntax
+	}
+	dots, commas := strings.Count(s, "."), strings.Count(s, ",")
+	var dec byte // the decimal separator, 0 if none
+	switch {
+	case dots > 0 && commas > 0:
+		dec = s[strings.LastIndexAny(s, ".,")]
+		if strings.Count(s, string(dec)) > 1 {
+			return "", batch.ErrAmountSyntax
+		}
+	case dots > 1 || commas > 1:
+		// Only thousands separators.
+	case dots == 1 || commas == 1:
+		sep := byte('.')
+		if commas == 1 {
+			sep = ','
+		}
+		i := strings.IndexByte(s, sep)
+		intPart, frac := s[:i], s[i+1:]
+		if len(frac) == 3 && !spaced && len(intPart) >= 1 && len(intPart) <= 3 && intPart[0] != '0' {
+			return "", ErrAmountAmbiguous
+		}
+		dec = sep
+	}
+	intPart, frac := s, ""
+	if dec != 0 {
+		i := strings.LastIndexByte(s, dec)
+		intPart, frac = s[:i], s[i+1:]
+		if !allDigits(frac) || frac == "" {
+			return "", batch.ErrAmountSyntax
+		}
+	}
+	if intPart == "" && dec != 0 {
+		intPart = "0" // ".50"
+	}
+	groups := strings.FieldsFunc(intPart, isGroupSep)
+	if len(groups) != strings.Count(intPart, ".")+strings.Count(intPart, ",")+strings.Count(intPart, " ")+1 {
+		return "", batch.ErrAmountSyntax // a separator at an end or two in a row
+	}
+	for i, g := range groups {
+		// Separators must sit exactly between groups of three digits.
+		if g == "" || !allDigits(g) || i > 0 && len(g) != 3 || len(groups) > 1 && i == 0 && len(g) > 3 {
+			return "", batch.ErrAmountSyntax
+		}
+	}
+	out := sign + strings.Join(groups, "")
+	if dec != 0 {
+		out += "." + frac
+	}
+	return out, nil
+}
+
+func isGroupSep(r rune) bool { return r == '.' || r == ',' || r == ' ' }
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

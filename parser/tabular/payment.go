@@ -1,0 +1,108 @@
+package tabular
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/paybatch/paybatch/batch"
+)
+
+// DefaultCurrency applies when a file has no currency column, no
+// "Amount (XXX)" header and no code in the amount, and Options say nothing.
+const DefaultCurrency = "EUR"
+
+// Payment builds the payment of one data row. index is its 1-based position
+// among the payments, row its 1-based line or sheet row. defaultCcy may be
+// empty. Problems with the row are recorded as issues on the payment.
+func (m *Mapping) Payment(cells []string, index, row int, info *batch.PaymentInfo, defaultCcy string) *batch.Payment {
+	p := &batch.Payment{Index: index, Row: row, Info: info}
+	get := func(f Field) string {
+		if i := m.cols[f]; i >= 0 && i < len(cells) {
+			return strings.TrimSpace(cells[i])
+		}
+		return ""
+	}
+	p.EndToEndID = get(EndToEndID)
+	p.InstrID = get(InstructionID)
+	p.CreditorName = get(CreditorName)
+	p.CreditorIBAN = get(CreditorIBAN)
+	p.CreditorBIC = strings.ToUpper(get(CreditorBIC))
+	p.RemittanceInfo = get(RemittanceInfo)
+	p.Purpose = get(Purpose)
+	p.DebtorAccount = get(DebtorAccount)
+	// Provider names are identifiers the router compares, not text.
+	p.Provider = strings.ToLower(get(Provider))
+	p.ExternalUserID = get(ExternalUserID)
+	p.RequestedExecutionDate = NormalizeDate(get(RequestedExecutionDate))
+	m.checkWidth(p, cells)
+	m.amount(p, get(Amount), strings.ToUpper(get(Currency)), defaultCcy)
+	return p
+}
+
+// checkWidth flags rows whose cells do not line up with the header: a
+// missing or extra delimiter shifts every value after it, so the row must
+// not be paid as read. Trailing empty cells (spreadsheet exports pad rows)
+// are fine.
+func (m *Mapping) checkWidth(p *batch.Payment, cells []string) {
+	n := len(cells)
+	for n > m.width && strings.TrimSpace(cells[n-1]) == "" {
+		n--
+	}
+	if n > m.width {
+		p.AddIssue("row", batch.CH16, fmt.Sprintf("row has %d cells but the header only %d: values may be shifted", n, m.width))
+		return
+	}
+	if len(cells) < m.width {
+		last := -1
+		for _, c := range m.cols {
+			last = max(last, c)
+		}
+		if last >= len(cells) {
+			p.AddIssue("row", batch.CH16, fmt.Sprintf("row has %d cells but the header %d: values may be missing or shifted", len(cells), m.width))
+		}
+	}
+}
+
+// amount sets p.Amount from the amount and currency cells.
+func (m *Mapping) amount(p *batch.Payment, text, ccy, defaultCcy string) {
+	p.AmountText = text
+	field := Amount.Name()
+	if text == "" {
+		p.AddIssue(field, batch.AM02, "amount missing")
+		return
+	}
+	if ccy != "" && !isCurrency(ccy) {
+		p.Amount.Currency = ccy
+		p.AddIssue(Currency.Name(), batch.AM03, fmt.Sprintf("unknown currency %q", ccy))
+		return
+	}
+	eff := ccy
+	if eff == "" {
+		_, textCcy := stripCurrency(text)
+		eff = firstNonEmpty(textCcy, m.hintCcy, defaultCcy, DefaultCurrency)
+	}
+	a, textCcy, err := ParseAmount(text, eff)
+	if err != nil {
+		code, f := batch.AM02, field
+		if errors.Is(err, batch.ErrCurrency) {
+			code, f = batch.AM03, Currency.Name()
+		}
+		p.AddIssue(f, code, err.Error())
+		return
+	}
+	if textCcy != "" && textCcy != eff {
+		p.AddIssue(Currency.Name(), batch.AM03, fmt.Sprintf("amount %q is in %s but the currency is %s", text, textCcy, eff))
+		return
+	}
+	p.Amount = a
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
