@@ -1,0 +1,261 @@
+package pain001
+
+import (
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/paybatch/paybatch/batch"
+)
+
+// Next returns the next payment in file order, then io.EOF once the whole
+// file has been read and found well-formed. A *batch.FileError means the
+// file is unusable, even if payments were returned before it: the caller
+// must reject the whole file.
+func (r *Reader) Next() (*batch.Payment, error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	if r.done {
+		return nil, io.EOF
+	}
+	p, err := r.next()
+	if err == io.EOF {
+		r.done = true
+		return nil, io.EOF
+	}
+	if err != nil {
+		r.err = classify(err)
+		return nil, r.err
+	}
+	return p, nil
+}
+
+func (r *Reader) next() (*batch.Payment, error) {
+	for {
+		tok, err := r.token()
+		if err == io.EOF && r.depth > 0 {
+			return nil, io.ErrUnexpectedEOF
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			name := t.Name.Local
+			switch {
+			case r.depth == r.docDepth+2 && name == "PmtInf":
+				if p, err := r.openBlock(); p != nil || err != nil {
+					return p, err
+				}
+			case r.info != nil && r.depth == r.docDepth+3 && name == "CdtTrfTxInf":
+				return r.readTx()
+			case r.depth <= r.docDepth && name == "Document":
+				// A second message in one envelope would be paid by
+				// nobody or by guesswork; refuse the file instead.
+				return nil, ff01("the file holds more than one Document", nil)
+			default:
+				if err := r.skip(); err != nil {
+					return nil, err
+				}
+			}
+		case xml.EndElement:
+			if r.depth == r.docDepth+1 {
+				r.info = nil // PmtInf closed
+			}
+		}
+	}
+}
+
+// skip consumes the element just opened, children included.
+func (r *Reader) skip() error {
+	base := r.depth
+	for r.depth >= base {
+		if _, err := r.token(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// openBlock reads the PmtInf header fields up to its first transaction and
+// returns that transaction, or nil when the block has none.
+func (r *Reader) openBlock() (*batch.Payment, error) {
+	var v values
+	hasTx, err := r.collect(pmtInfPaths, &v, "CdtTrfTxInf")
+	if err != nil {
+		return nil, err
+	}
+	info := &batch.PaymentInfo{
+		Index:                  len(r.infos) + 1,
+		ID:                     v[fPmtInfID],
+		Method:                 v[fPmtMtd],
+		BatchBooking:           v[fBtchBookg],
+		RequestedExecutionDate: v[fReqdExctnDt],
+		CategoryPurpose:        v[fCtgyPurp],
+		ServiceLevel:           v[fSvcLvl],
+		DebtorName:             v[fDbtrName],
+		DebtorIBAN:             v[fDbtrIBAN],
+		DebtorBIC:              v[fDbtrBIC],
+		UltimateDebtorID:       v[fUltmtDbtrID],
+	}
+	where := fmt.Sprintf("PmtInf %d NbOfTxs", info.Index)
+	if info.NbOfTxs, info.HasNbOfTxs, err = parseCount(where, v[fNbOfTxs]); err != nil {
+		return nil, err
+	}
+	where = fmt.Sprintf("PmtInf %d CtrlSum", info.Index)
+	if info.CtrlSum, info.HasCtrlSum, err = parseSum(where, v[fCtrlSum]); err != nil {
+		return nil, err
+	}
+	r.infos = append(r.infos, info)
+	if !hasTx {
+		return nil, nil // the block closed without transactions
+	}
+	r.info = info
+	return r.readTx()
+}
+
+// readTx turns the CdtTrfTxInf element just opened into a Payment.
+func (r *Reader) readTx() (*batch.Payment, error) {
+	var v values
+	if _, err := r.collect(txPaths, &v, ""); err != nil {
+		return nil, err
+	}
+	r.index++
+	info := r.info
+	p := &batch.Payment{
+		Index:                  r.index,
+		Info:                   info,
+		InstrID:                v[fInstrID],
+		EndToEndID:             v[fEndToEndID],
+		AmountText:             v[fAmount],
+		CreditorName:           v[fCdtrName],
+		CreditorIBAN:           v[fCdtrIBAN],
+		CreditorBIC:            v[fCdtrBIC],
+		CreditorCountry:        v[fCdtrCountry],
+		CreditorAccount:        v[fCdtrAccount],
+		RemittanceInfo:         v[fUstrd],
+		CreditorRef:            v[fCdtrRef],
+		Purpose:                v[fPurpose],
+		CategoryPurpose:        firstOf(v[fCtgyPurp], info.CategoryPurpose),
+		ChargeBearer:           v[fChrgBr],
+		UltimateDebtorID:       firstOf(v[fUltmtDbtrID], info.UltimateDebtorID),
+		RequestedExecutionDate: info.RequestedExecutionDate,
+	}
+	setAmount(p, &v)
+	return p, nil
+}
+
+// setAmount reads InstdAmt, or an EqvtAmt whose currency is the transfer
+// currency (CBPR+ files use that form). An equivalent amount that needs a
+// currency conversion is not something a payout can be guessed from.
+func setAmount(p *batch.Payment, v *values) {
+	text, ccy := v[fAmount], v[fCcy]
+	if text == "" && v[fEqvtAmt] != "" {
+		text, ccy = v[fEqvtAmt], v[fEqvtCcy]
+		p.AmountText = text
+		if v[fCcyOfTrf] != "" && v[fCcyOfTrf] != ccy {
+			p.AddIssue("amount", batch.AM02, fmt.Sprintf("equivalent amount %s %s to be converted to %s: conversions are not supported", text, ccy, v[fCcyOfTrf]))
+			return
+		}
+	}
+	if text == "" {
+		p.AddIssue("amount", batch.AM02, "no instructed amount (Amt/InstdAmt)")
+		return
+	}
+	a, err := batch.ParseAmount(text, ccy)
+	if err != nil {
+		p.AddIssue("amount", batch.AM02, amountMessage(text, ccy, err))
+		return
+	}
+	p.Amount = a
+}
+
+func amountMessage(text, ccy string, err error) string {
+	switch {
+	case ccy == "":
+		return fmt.Sprintf("amount %s has no currency (Ccy)", text)
+	case errors.Is(err, batch.ErrCurrency):
+		return fmt.Sprintf("amount %s %s: unknown currency %q", text, ccy, ccy)
+	case errors.Is(err, batch.ErrAmountPrecision):
+		return fmt.Sprintf("amount %s %s has more decimals than %s allows", text, ccy, ccy)
+	case errors.Is(err, batch.ErrAmountRange):
+		return fmt.Sprintf("amount %s %s is out of range", text, ccy)
+	}
+	return fmt.Sprintf("amount %q is not a decimal number", text)
+}
+
+func firstOf(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// collect reads the children of the element just opened until it closes,
+// keeping the text of every leaf whose path (relative to that element) is
+// in paths. With stopAt set it returns early, stopped true, when a direct
+// child of that name opens: PmtInf's header ends at its first transaction.
+func (r *Reader) collect(paths map[string]field, v *values, stopAt string) (stopped bool, err error) {
+	base := r.depth
+	var marks [MaxDepth + 1]int
+	r.path = r.path[:0]
+	r.text = r.text[:0]
+	total := 0
+	for {
+		tok, err := r.token()
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return false, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			rel := r.depth - base
+			if rel == 1 && stopAt != "" && t.Name.Local == stopAt {
+				return true, nil
+			}
+			marks[rel] = len(r.path)
+			if rel > 1 {
+				r.path = append(r.path, '/')
+			}
+			r.path = append(r.path, t.Name.Local...)
+			r.text = r.text[:0]
+			if c := ccyOf[paths[string(r.path)]]; c != fNone {
+				for _, a := range t.Attr {
+					if a.Name.Local == "Ccy" {
+						v[c] = strings.TrimSpace(a.Value)
+					}
+				}
+			}
+		case xml.CharData:
+			total += len(t)
+			if total > maxTxBytes {
+				return false, errTxTooLarge
+			}
+			r.text = append(r.text, t...)
+		case xml.EndElement:
+			if r.depth < base {
+				return false, nil
+			}
+			if f, ok := paths[string(r.path)]; ok {
+				v.set(f, strings.TrimSpace(string(r.text)))
+			}
+			r.path = r.path[:marks[r.depth-base+1]]
+			r.text = r.text[:0]
+		}
+	}
+}
+
+func (v *values) set(f field, s string) {
+	switch {
+	case s == "":
+	case v[f] == "":
+		v[f] = s
+	case joined[f]:
+		v[f] += " " + s
+	}
+}
