@@ -37,22 +37,22 @@ func prepare(br *bufio.Reader) (r io.Reader, utf16 bool) {
 	return br, false
 }
 
-// charsetReader converts the encodings an XML declaration may name
-// (ISO-8859-1, windows-1252, …) to UTF-8 for encoding/xml. The result is
-// guarded again: a multi-byte charset could otherwise hide a long run.
-func charsetReader(convertedUTF16 bool) func(string, io.Reader) (io.Reader, error) {
-	return func(label string, in io.Reader) (io.Reader, error) {
-		l := strings.ToLower(strings.TrimSpace(label))
-		if strings.HasPrefix(l, "utf-16") || l == "ucs-2" || l == "unicode" {
-			if convertedUTF16 {
-				return in, nil
-			}
-			return nil, fmt.Errorf("declares %s but is not UTF-16 encoded", label)
+// decoderFor returns the converter to UTF-8 for the encoding an XML
+// declaration names (ISO-8859-1, windows-1252, …), nil for UTF-8.
+func decoderFor(label string, convertedUTF16 bool) (transform.Transformer, error) {
+	l := strings.ToLower(strings.TrimSpace(label))
+	switch {
+	case l == "utf-8" || l == "utf8":
+		return nil, nil
+	case strings.HasPrefix(l, "utf-16") || l == "ucs-2" || l == "unicode":
+		if convertedUTF16 {
+			return nil, nil
 		}
-		enc, err := htmlindex.Get(l)
-		if err != nil {
-			return nil, fmt.Errorf("unsupported encoding %q", label)
-		}
-		return &runGuard{r: transform.NewReader(in, enc.NewDecoder())}, nil
+		return nil, &syntaxError{msg: fmt.Sprintf("declares %s but is not UTF-16 encoded", label)}
 	}
+	enc, err := htmlindex.Get(l)
+	if err != nil {
+		return nil, &syntaxError{msg: fmt.Sprintf("unsupported encoding %q", label)}
+	}
+	return enc.NewDecoder(), nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/paybatch/paybatch/batch"
 	"github.com/paybatch/paybatch/batch/batchtest"
+	"golang.org/x/text/encoding/htmlindex"
 )
 
 // countTx counts CdtTrfTxInf elements with encoding/xml directly — a count
@@ -22,7 +23,13 @@ func countTx(t *testing.T, path string) int {
 	}
 	defer f.Close()
 	d := xml.NewDecoder(f)
-	d.CharsetReader = charsetReader(false)
+	d.CharsetReader = func(label string, in io.Reader) (io.Reader, error) {
+		enc, err := htmlindex.Get(label)
+		if err != nil {
+			return nil, err
+		}
+		return enc.NewDecoder().Reader(in), nil
+	}
 	n := 0
 	for {
 		tok, err := d.Token()

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/paybatch/paybatch/batch"
 )
@@ -57,12 +56,8 @@ func classify(err error) error {
 		return ff01(err.Error(), err)
 	case errors.Is(err, errDirective):
 		return ff01("the file contains a DOCTYPE or other directive, which payment files never need (entity expansion is refused)", err)
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+	case errors.Is(err, errTruncated), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return ff01("the file ends before the document is complete (truncated?)", err)
 	}
-	msg := strings.TrimPrefix(err.Error(), "xml: ")
-	if strings.Contains(msg, "unexpected EOF") {
-		return ff01("the file ends before the document is complete (truncated?): "+msg, err)
-	}
-	return ff01("malformed XML: "+msg, err)
+	return ff01("malformed XML: "+err.Error(), err)
 }

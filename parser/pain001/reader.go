@@ -2,7 +2,7 @@ package pain001
 
 import (
 	"bufio"
-	"encoding/xml"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -17,14 +17,13 @@ var _ parser.Reader = (*Reader)(nil)
 
 // Reader streams the payments of one pain.001 file.
 type Reader struct {
-	dec      *xml.Decoder
+	lex      *lexer
 	version  Version
 	header   batch.Header
 	infos    []*batch.PaymentInfo
 	info     *batch.PaymentInfo // the open PmtInf block, nil between blocks
 	index    int                // payments returned so far
-	depth    int                // current element depth (1 = root)
-	docDepth int                // depth of the Document element
+	docDepth int                // depth of the Document element (1 = root)
 	done     bool
 	err      error // sticky: once the file is bad it stays bad
 
@@ -40,11 +39,11 @@ func NewReader(r io.Reader) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := rd.findDocument()
+	ns, err := rd.findDocument()
 	if err != nil {
 		return nil, err
 	}
-	if err := rd.open(doc); err != nil {
+	if err := rd.open(ns); err != nil {
 		return nil, classify(err)
 	}
 	return rd, nil
@@ -58,19 +57,19 @@ func DetectVersion(r io.Reader) (Version, error) {
 	if err != nil {
 		return Version{}, err
 	}
-	doc, err := rd.findDocument()
+	ns, err := rd.findDocument()
 	if err != nil {
 		return Version{}, err
 	}
-	v, ok := ParseNamespace(doc.Name.Space)
+	v, ok := ParseNamespace(ns)
 	if !ok {
-		return v, unknownNamespace(doc.Name.Space)
+		return v, unknownNamespace(ns)
 	}
 	return v, nil
 }
 
 func newReader(r io.Reader) (*Reader, error) {
-	br := bufio.NewReaderSize(sourceReader{r}, 64<<10)
+	br := bufio.NewReaderSize(sourceReader{r}, 4096)
 	if _, err := br.Peek(1); err != nil {
 		if err == io.EOF {
 			return nil, ff01("the file is empty", nil)
@@ -78,10 +77,7 @@ func newReader(r io.Reader) (*Reader, error) {
 		return nil, classify(err)
 	}
 	src, utf16 := prepare(br)
-	dec := xml.NewDecoder(&runGuard{r: src})
-	dec.Strict = true
-	dec.CharsetReader = charsetReader(utf16)
-	return &Reader{dec: dec}, nil
+	return &Reader{lex: newLexer(src, utf16)}, nil
 }
 
 // Header returns the group header. It is complete once NewReader returned.
@@ -93,53 +89,56 @@ func (r *Reader) Version() Version { return r.version }
 // Infos lists the PmtInf blocks seen so far; complete after io.EOF.
 func (r *Reader) Infos() []*batch.PaymentInfo { return r.infos }
 
-// token returns the next token, keeping depth and refusing what a payment
-// file never contains.
-func (r *Reader) token() (xml.Token, error) {
-	tok, err := r.dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	switch tok.(type) {
-	case xml.StartElement:
-		r.depth++
-		if r.depth > MaxDepth {
-			return nil, errTooDeep
-		}
-	case xml.EndElement:
-		r.depth--
-	case xml.Directive:
-		return nil, errDirective
-	}
-	return tok, nil
-}
-
 // findDocument skips whatever wraps the message (a CBPR+ RequestPayload or
-// Envelope with its AppHdr) up to the first element named Document.
-func (r *Reader) findDocument() (xml.StartElement, error) {
-	sawElement := false
+// Envelope with its AppHdr) up to the first element named Document, and
+// returns that element's namespace.
+func (r *Reader) findDocument() (string, error) {
+	type binding struct {
+		depth       int
+		prefix, uri string
+	}
+	var bindings []binding
+	l := r.lex
 	for {
-		tok, err := r.token()
+		err := l.next()
 		if err == io.EOF {
-			if !sawElement {
-				return xml.StartElement{}, ff01("not an XML document: no element found", nil)
-			}
-			return xml.StartElement{}, ff01("no ISO 20022 Document element found", nil)
+			return "", ff01("no ISO 20022 Document element found", nil)
 		}
 		if err != nil {
-			if !sawElement {
-				var se *xml.SyntaxError
-				if errors.As(err, &se) {
-					return xml.StartElement{}, ff01("not an XML document: "+strings.TrimPrefix(se.Msg, "xml: "), err)
+			var se *syntaxError
+			if !l.sawRoot && (errors.As(err, &se) || err == errTruncated) {
+				return "", ff01("not an XML document: "+err.Error(), err)
+			}
+			return "", classify(err)
+		}
+		switch l.kind {
+		case tokStart:
+			d := l.depth()
+			for _, a := range l.attrs {
+				switch {
+				case string(a.name) == "xmlns":
+					bindings = append(bindings, binding{d, "", string(a.value)})
+				case bytes.HasPrefix(a.name, []byte("xmlns:")):
+					bindings = append(bindings, binding{d, string(a.name[len("xmlns:"):]), string(a.value)})
 				}
 			}
-			return xml.StartElement{}, classify(err)
-		}
-		if se, ok := tok.(xml.StartElement); ok {
-			sawElement = true
-			if se.Name.Local == "Document" {
-				r.docDepth = r.depth
-				return se, nil
+			if string(l.local) != "Document" {
+				continue
+			}
+			prefix := ""
+			if i := bytes.IndexByte(l.qname, ':'); i >= 0 {
+				prefix = string(l.qname[:i])
+			}
+			r.docDepth = d
+			for i := len(bindings) - 1; i >= 0; i-- {
+				if bindings[i].prefix == prefix {
+					return bindings[i].uri, nil
+				}
+			}
+			return "", nil
+		case tokEnd:
+			for len(bindings) > 0 && bindings[len(bindings)-1].depth > l.depth() {
+				bindings = bindings[:len(bindings)-1]
 			}
 		}
 	}
@@ -153,10 +152,10 @@ func unknownNamespace(ns string) error {
 }
 
 // open checks the message and version, then reads the group header.
-func (r *Reader) open(doc xml.StartElement) error {
-	v, ok := ParseNamespace(doc.Name.Space)
+func (r *Reader) open(ns string) error {
+	v, ok := ParseNamespace(ns)
 	if !ok {
-		return unknownNamespace(doc.Name.Space)
+		return unknownNamespace(ns)
 	}
 	switch {
 	case v.Family == "pain.002":
@@ -177,17 +176,17 @@ func (r *Reader) open(doc xml.StartElement) error {
 	if err != nil {
 		return err
 	}
-	if msg == nil {
+	if msg == "" {
 		return ff01(fmt.Sprintf("the %s Document is empty", v.Name), nil)
 	}
-	if msg.Name.Local != "CstmrCdtTrfInitn" {
-		return ff01(fmt.Sprintf("the %s Document holds <%s>, not a credit transfer initiation <CstmrCdtTrfInitn>", v.Name, msg.Name.Local), nil)
+	if msg != "CstmrCdtTrfInitn" {
+		return ff01(fmt.Sprintf("the %s Document holds <%s>, not a credit transfer initiation <CstmrCdtTrfInitn>", v.Name, msg), nil)
 	}
 	grp, err := r.nextChild(r.docDepth + 1)
 	if err != nil {
 		return err
 	}
-	if grp == nil || grp.Name.Local != "GrpHdr" {
+	if grp != "GrpHdr" {
 		return ff01("the group header <GrpHdr> is missing", nil)
 	}
 	var v2 values
@@ -208,20 +207,19 @@ func (r *Reader) open(doc xml.StartElement) error {
 	return nil
 }
 
-// nextChild returns the next child element of the element open at depth
-// parent, or nil when that element ends first.
-func (r *Reader) nextChild(parent int) (*xml.StartElement, error) {
+// nextChild returns the local name of the next child element of the
+// element open at depth parent, or "" when that element ends first.
+func (r *Reader) nextChild(parent int) (string, error) {
 	for {
-		tok, err := r.token()
-		if err != nil {
-			return nil, err
+		if err := r.lex.next(); err != nil {
+			return "", err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			return &t, nil
-		case xml.EndElement:
-			if r.depth < parent {
-				return nil, nil
+		switch r.lex.kind {
+		case tokStart:
+			return string(r.lex.local), nil
+		case tokEnd:
+			if r.lex.depth() < parent {
+				return "", nil
 			}
 		}
 	}

@@ -89,7 +89,7 @@ func TestTestdataFiles(t *testing.T) {
 
 		{file: "truncated.xml", errStage: "next", errContains: "truncated"},
 		{file: "malformed.xml", errStage: "next", errContains: "malformed XML"},
-		{file: "trailing_garbage.xml", errStage: "next", errContains: "truncated"},
+		{file: "trailing_garbage.xml", errStage: "next", errContains: "second root element"},
 		{file: "two_documents.xml", errStage: "next", errContains: "more than one Document"},
 		{file: "deep_nesting.xml", errStage: "next", errContains: "nested deeper than 64"},
 		{file: "entity_bomb.xml", errStage: "open", errContains: "DOCTYPE"},

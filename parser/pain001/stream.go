@@ -1,7 +1,6 @@
 package pain001
 
 import (
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -34,25 +33,22 @@ func (r *Reader) Next() (*batch.Payment, error) {
 }
 
 func (r *Reader) next() (*batch.Payment, error) {
+	l := r.lex
 	for {
-		tok, err := r.token()
-		if err == io.EOF && r.depth > 0 {
-			return nil, io.ErrUnexpectedEOF
-		}
-		if err != nil {
+		if err := l.next(); err != nil {
 			return nil, err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			name := t.Name.Local
-			switch {
-			case r.depth == r.docDepth+2 && name == "PmtInf":
+		switch l.kind {
+		case tokStart:
+			d := l.depth()
+			switch name := string(l.local); {
+			case d == r.docDepth+2 && name == "PmtInf":
 				if p, err := r.openBlock(); p != nil || err != nil {
 					return p, err
 				}
-			case r.info != nil && r.depth == r.docDepth+3 && name == "CdtTrfTxInf":
+			case r.info != nil && d == r.docDepth+3 && name == "CdtTrfTxInf":
 				return r.readTx()
-			case r.depth <= r.docDepth && name == "Document":
+			case d <= r.docDepth && name == "Document":
 				// A second message in one envelope would be paid by
 				// nobody or by guesswork; refuse the file instead.
 				return nil, ff01("the file holds more than one Document", nil)
@@ -61,8 +57,8 @@ func (r *Reader) next() (*batch.Payment, error) {
 					return nil, err
 				}
 			}
-		case xml.EndElement:
-			if r.depth == r.docDepth+1 {
+		case tokEnd:
+			if l.depth() == r.docDepth+1 {
 				r.info = nil // PmtInf closed
 			}
 		}
@@ -71,9 +67,9 @@ func (r *Reader) next() (*batch.Payment, error) {
 
 // skip consumes the element just opened, children included.
 func (r *Reader) skip() error {
-	base := r.depth
-	for r.depth >= base {
-		if _, err := r.token(); err != nil {
+	base := r.lex.depth()
+	for r.lex.depth() >= base {
+		if err := r.lex.next(); err != nil {
 			return err
 		}
 	}
@@ -199,52 +195,52 @@ func firstOf(a, b string) string {
 // in paths. With stopAt set it returns early, stopped true, when a direct
 // child of that name opens: PmtInf's header ends at its first transaction.
 func (r *Reader) collect(paths map[string]field, v *values, stopAt string) (stopped bool, err error) {
-	base := r.depth
+	l := r.lex
+	base := l.depth()
 	var marks [MaxDepth + 1]int
 	r.path = r.path[:0]
 	r.text = r.text[:0]
 	total := 0
 	for {
-		tok, err := r.token()
-		if err != nil {
+		if err := l.next(); err != nil {
 			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
+				err = errTruncated
 			}
 			return false, err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			rel := r.depth - base
-			if rel == 1 && stopAt != "" && t.Name.Local == stopAt {
+		switch l.kind {
+		case tokStart:
+			rel := l.depth() - base
+			if rel == 1 && stopAt != "" && string(l.local) == stopAt {
 				return true, nil
 			}
 			marks[rel] = len(r.path)
 			if rel > 1 {
 				r.path = append(r.path, '/')
 			}
-			r.path = append(r.path, t.Name.Local...)
+			r.path = append(r.path, l.local...)
 			r.text = r.text[:0]
 			if c := ccyOf[paths[string(r.path)]]; c != fNone {
-				for _, a := range t.Attr {
-					if a.Name.Local == "Ccy" {
-						v[c] = strings.TrimSpace(a.Value)
+				for _, a := range l.attrs {
+					if string(localName(a.name)) == "Ccy" {
+						v[c] = strings.TrimSpace(string(a.value))
 					}
 				}
 			}
-		case xml.CharData:
-			total += len(t)
+		case tokText:
+			total += len(l.text)
 			if total > maxTxBytes {
 				return false, errTxTooLarge
 			}
-			r.text = append(r.text, t...)
-		case xml.EndElement:
-			if r.depth < base {
+			r.text = append(r.text, l.text...)
+		case tokEnd:
+			if l.depth() < base {
 				return false, nil
 			}
 			if f, ok := paths[string(r.path)]; ok {
 				v.set(f, strings.TrimSpace(string(r.text)))
 			}
-			r.path = r.path[:marks[r.depth-base+1]]
+			r.path = r.path[:marks[l.depth()-base+1]]
 			r.text = r.text[:0]
 		}
 	}
