@@ -233,12 +233,14 @@ func (l *lexer) readText() error {
 
 func isBlank(b []byte) bool {
 	for _, c := range b {
-		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+		if !isSpace(c) {
 			return false
 		}
 	}
 	return true
 }
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
 // decodeText checks UTF-8, resolves entities and normalises line ends.
 func (l *lexer) decodeText(raw []byte) ([]byte, error) {
@@ -440,6 +442,17 @@ func (l *lexer) readBang() (isText bool, err error) {
 
 // readStartTag reads a start tag; '>' may appear inside quoted values.
 func (l *lexer) readStartTag() error {
+	// Fast path: most tags have no attributes, so no quotes before '>'.
+	if j := bytes.IndexByte(l.buf[l.r+1:l.w], '>'); j >= 0 {
+		tag := l.buf[l.r+1 : l.r+1+j]
+		if bytes.IndexByte(tag, '"') < 0 && bytes.IndexByte(tag, '\'') < 0 {
+			if bytes.IndexByte(tag, '<') >= 0 {
+				return syntaxErr("'<' inside a tag")
+			}
+			l.r += j + 2
+			return l.parseStartTag(tag)
+		}
+	}
 	i, quote := 1, byte(0)
 	for {
 		if l.r+i >= l.w {
@@ -477,9 +490,9 @@ func (l *lexer) parseStartTag(tag []byte) error {
 	if self {
 		tag = tag[:len(tag)-1]
 	}
-	end := bytes.IndexAny(tag, " \t\r\n")
-	if end < 0 {
-		end = len(tag)
+	end := 0
+	for end < len(tag) && !isSpace(tag[end]) {
+		end++
 	}
 	name := tag[:end]
 	if !validName(name) {

@@ -27,8 +27,9 @@ type Reader struct {
 	done     bool
 	err      error // sticky: once the file is bad it stays bad
 
-	path []byte // scratch for collect
-	text []byte
+	path  []byte // scratch for collect
+	text  []byte
+	arena []byte
 }
 
 // NewReader reads r up to the end of the group header, so Header is

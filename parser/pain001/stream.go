@@ -1,10 +1,10 @@
 package pain001
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/paybatch/paybatch/batch"
 )
@@ -194,12 +194,18 @@ func firstOf(a, b string) string {
 // keeping the text of every leaf whose path (relative to that element) is
 // in paths. With stopAt set it returns early, stopped true, when a direct
 // child of that name opens: PmtInf's header ends at its first transaction.
+//
+// The kept texts go into one arena and become one string at the end: one
+// allocation per element read instead of one per field.
 func (r *Reader) collect(paths map[string]field, v *values, stopAt string) (stopped bool, err error) {
 	l := r.lex
 	base := l.depth()
 	var marks [MaxDepth + 1]int
+	var spans [numFields]span
 	r.path = r.path[:0]
 	r.text = r.text[:0]
+	r.arena = r.arena[:0]
+	defer func() { r.finish(v, &spans) }()
 	total := 0
 	for {
 		if err := l.next(); err != nil {
@@ -220,10 +226,12 @@ func (r *Reader) collect(paths map[string]field, v *values, stopAt string) (stop
 			}
 			r.path = append(r.path, l.local...)
 			r.text = r.text[:0]
-			if c := ccyOf[paths[string(r.path)]]; c != fNone {
-				for _, a := range l.attrs {
-					if string(localName(a.name)) == "Ccy" {
-						v[c] = strings.TrimSpace(string(a.value))
+			if len(l.attrs) > 0 {
+				if c := ccyOf[paths[string(r.path)]]; c != fNone {
+					for _, a := range l.attrs {
+						if string(localName(a.name)) == "Ccy" {
+							r.keep(&spans, c, a.value)
+						}
 					}
 				}
 			}
@@ -237,8 +245,12 @@ func (r *Reader) collect(paths map[string]field, v *values, stopAt string) (stop
 			if l.depth() < base {
 				return false, nil
 			}
-			if f, ok := paths[string(r.path)]; ok {
-				v.set(f, strings.TrimSpace(string(r.text)))
+			// Only leaves have text: the lexer drops blanks between
+			// elements, so containers cost no lookup.
+			if len(r.text) > 0 {
+				if f, ok := paths[string(r.path)]; ok {
+					r.keep(&spans, f, r.text)
+				}
 			}
 			r.path = r.path[:marks[l.depth()-base+1]]
 			r.text = r.text[:0]
@@ -246,12 +258,42 @@ func (r *Reader) collect(paths map[string]field, v *values, stopAt string) (stop
 	}
 }
 
-func (v *values) set(f field, s string) {
+// span is a field's text in the arena.
+type span struct{ from, to int }
+
+// keep stores a field's text: the first non-blank one wins, except for
+// joined fields, which collect every occurrence separated by a space.
+func (r *Reader) keep(spans *[numFields]span, f field, text []byte) {
+	text = bytes.TrimSpace(text)
+	sp := &spans[f]
 	switch {
-	case s == "":
-	case v[f] == "":
-		v[f] = s
-	case joined[f]:
-		v[f] += " " + s
+	case len(text) == 0:
+		return
+	case sp.to == 0:
+	case !joined[f]:
+		return
+	case sp.to == len(r.arena):
+		r.arena = append(append(r.arena, ' '), text...)
+		sp.to = len(r.arena)
+		return
+	default:
+		// Not at the arena's end: move the earlier text behind it.
+		from := len(r.arena)
+		r.arena = append(r.arena, r.arena[sp.from:sp.to]...)
+		r.arena = append(append(r.arena, ' '), text...)
+		*sp = span{from, len(r.arena)}
+		return
+	}
+	from := len(r.arena)
+	r.arena = append(r.arena, text...)
+	*sp = span{from, len(r.arena)}
+}
+
+func (r *Reader) finish(v *values, spans *[numFields]span) {
+	all := string(r.arena)
+	for f, sp := range spans {
+		if sp.to > 0 {
+			v[f] = all[sp.from:sp.to]
+		}
 	}
 }
