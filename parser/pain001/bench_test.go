@@ -1,0 +1,198 @@
+package pain001
+
+import (
+	"bufio"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/moov-io/iso20022/pkg/pain_v10"
+)
+
+// writeV10 writes a pain.001.001.10 file with n payments in blocks of
+// 1000, the shape a large payroll or marketplace payout run has.
+func writeV10(w io.Writer, n int) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	fmt.Fprintf(bw, `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.10">
+  <CstmrCdtTrfInitn>
+    <GrpHdr>
+      <MsgId>BENCH-%d</MsgId>
+      <CreDtTm>2026-03-01T09:30:00</CreDtTm>
+      <NbOfTxs>%d</NbOfTxs>
+      <InitgPty><Nm>Bench Corp</Nm></InitgPty>
+    </GrpHdr>
+`, n, n)
+	const perBlock = 1000
+	for i := 0; i < n; i++ {
+		if i%perBlock == 0 {
+			if i > 0 {
+				bw.WriteString("    </PmtInf>\n")
+			}
+			fmt.Fprintf(bw, `    <PmtInf>
+      <PmtInfId>BLOCK-%d</PmtInfId>
+      <PmtMtd>TRF</PmtMtd>
+      <PmtTpInf><SvcLvl><Cd>SEPA</Cd></SvcLvl><CtgyPurp><Cd>SALA</Cd></CtgyPurp></PmtTpInf>
+      <ReqdExctnDt><Dt>2026-03-02</Dt></ReqdExctnDt>
+      <Dbtr><Nm>Bench Corp</Nm></Dbtr>
+      <DbtrAcct><Id><IBAN>DE89370400440532013000</IBAN></Id></DbtrAcct>
+      <DbtrAgt><FinInstnId><BICFI>COBADEFFXXX</BICFI></FinInstnId></DbtrAgt>
+      <ChrgBr>SLEV</ChrgBr>
+`, i/perBlock+1)
+		}
+		fmt.Fprintf(bw, `      <CdtTrfTxInf>
+        <PmtId><InstrId>I-%d</InstrId><EndToEndId>E2E-%d</EndToEndId></PmtId>
+        <Amt><InstdAmt Ccy="EUR">%d.%02d</InstdAmt></Amt>
+        <CdtrAgt><FinInstnId><BICFI>BNPAFRPPXXX</BICFI></FinInstnId></CdtrAgt>
+        <Cdtr><Nm>Employee Number %d</Nm><PstlAdr><Ctry>FR</Ctry></PstlAdr></Cdtr>
+        <CdtrAcct><Id><IBAN>FR1420041010050500013M02606</IBAN></Id></CdtrAcct>
+        <RmtInf><Ustrd>Salary March 2026 employee %d</Ustrd></RmtInf>
+      </CdtTrfTxInf>
+`, i, i, 1000+i%5000, i%100, i, i)
+	}
+	if n > 0 {
+		bw.WriteString("    </PmtInf>\n")
+	}
+	bw.WriteString("  </CstmrCdtTrfInitn>\n</Document>\n")
+	return bw.Flush()
+}
+
+func benchFile(b *testing.B, n int) string {
+	b.Helper()
+	path := filepath.Join(b.TempDir(), fmt.Sprintf("pain.001.001.10-%d.xml", n))
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := writeV10(f, n); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+func drain(b *testing.B, r io.Reader) int {
+	rd, err := NewReader(r)
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := 0
+	for {
+		_, err := rd.Next()
+		if err == io.EOF {
+			return n
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+}
+
+func BenchmarkParse100k(b *testing.B) {
+	const n = 100_000
+	path := benchFile(b, n)
+	st, _ := os.Stat(path)
+	b.SetBytes(st.Size())
+	b.ResetTimer()
+	for b.Loop() {
+		f, err := os.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if got := drain(b, f); got != n {
+			b.Fatalf("%d payments", got)
+		}
+		f.Close()
+	}
+}
+
+// moovDocument is the whole-document model moov-io/iso20022 decodes into.
+type moovDocument struct {
+	XMLName xml.Name                                     `xml:"Document"`
+	Msg     pain_v10.CustomerCreditTransferInitiationV10 `xml:"CstmrCdtTrfInitn"`
+}
+
+func BenchmarkMoovDecode100k(b *testing.B) {
+	const n = 100_000
+	path := benchFile(b, n)
+	st, _ := os.Stat(path)
+	b.SetBytes(st.Size())
+	b.ResetTimer()
+	for b.Loop() {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var doc moovDocument
+		if err := xml.Unmarshal(data, &doc); err != nil {
+			b.Fatal(err)
+		}
+		got := 0
+		for _, pi := range doc.Msg.PmtInf {
+			got += len(pi.CdtTrfTxInf)
+		}
+		if got != n {
+			b.Fatalf("%d payments", got)
+		}
+	}
+}
+
+// BenchmarkParse1M streams a generated million-payment file (never on disk,
+// never in memory as a whole) and reports the peak live heap seen while
+// parsing: it must not grow with the file.
+func BenchmarkParse1M(b *testing.B) {
+	const n = 1_000_000
+	for b.Loop() {
+		pr, pw := io.Pipe()
+		go func() { pw.CloseWithError(writeV10(pw, n)) }()
+
+		runtime.GC()
+		peak := sampleHeap()
+		if got := drain(b, pr); got != n {
+			b.Fatalf("%d payments", got)
+		}
+		b.ReportMetric(float64(peak())/(1<<20), "peak-heap-MiB")
+	}
+}
+
+// sampleHeap polls the live heap every few milliseconds until the
+// returned function is called, which reports the maximum.
+func sampleHeap() func() uint64 {
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(s)
+			if v := s[0].Value.Uint64(); v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() uint64 {
+		close(stop)
+		wg.Wait()
+		return peak.Load()
+	}
+}

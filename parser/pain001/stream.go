@@ -1,0 +1,299 @@
+package pain001
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/paybatch/paybatch/batch"
+)
+
+// Next returns the next payment in file order, then io.EOF once the whole
+// file has been read and found well-formed. A *batch.FileError means the
+// file is unusable, even if payments were returned before it: the caller
+// must reject the whole file.
+func (r *Reader) Next() (*batch.Payment, error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	if r.done {
+		return nil, io.EOF
+	}
+	p, err := r.next()
+	if err == io.EOF {
+		r.done = true
+		return nil, io.EOF
+	}
+	if err != nil {
+		r.err = classify(err)
+		return nil, r.err
+	}
+	return p, nil
+}
+
+func (r *Reader) next() (*batch.Payment, error) {
+	l := r.lex
+	for {
+		if err := l.next(); err != nil {
+			return nil, err
+		}
+		switch l.kind {
+		case tokStart:
+			d := l.depth()
+			switch name := string(l.local); {
+			case d == r.docDepth+2 && name == "PmtInf":
+				if p, err := r.openBlock(); p != nil || err != nil {
+					return p, err
+				}
+			case r.info != nil && d == r.docDepth+3 && name == "CdtTrfTxInf":
+				return r.readTx()
+			case d <= r.docDepth && name == "Document":
+				// A second message in one envelope would be paid by
+				// nobody or by guesswork; refuse the file instead.
+				return nil, ff01("the file holds more than one Document", nil)
+			default:
+				if err := r.skip(); err != nil {
+					return nil, err
+				}
+			}
+		case tokEnd:
+			if l.depth() == r.docDepth+1 {
+				r.info = nil // PmtInf closed
+			}
+		}
+	}
+}
+
+// skip consumes the element just opened, children included.
+func (r *Reader) skip() error {
+	base := r.lex.depth()
+	for r.lex.depth() >= base {
+		if err := r.lex.next(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// openBlock reads the PmtInf header fields up to its first transaction and
+// returns that transaction, or nil when the block has none.
+func (r *Reader) openBlock() (*batch.Payment, error) {
+	var v values
+	hasTx, err := r.collect(pmtInfPaths, &v, "CdtTrfTxInf")
+	if err != nil {
+		return nil, err
+	}
+	info := &batch.PaymentInfo{
+		Index:                  len(r.infos) + 1,
+		ID:                     v[fPmtInfID],
+		Method:                 v[fPmtMtd],
+		BatchBooking:           v[fBtchBookg],
+		RequestedExecutionDate: v[fReqdExctnDt],
+		CategoryPurpose:        v[fCtgyPurp],
+		ServiceLevel:           v[fSvcLvl],
+		DebtorName:             v[fDbtrName],
+		DebtorIBAN:             v[fDbtrIBAN],
+		DebtorBIC:              v[fDbtrBIC],
+		UltimateDebtorID:       v[fUltmtDbtrID],
+	}
+	where := fmt.Sprintf("PmtInf %d NbOfTxs", info.Index)
+	if info.NbOfTxs, info.HasNbOfTxs, err = parseCount(where, v[fNbOfTxs]); err != nil {
+		return nil, err
+	}
+	where = fmt.Sprintf("PmtInf %d CtrlSum", info.Index)
+	if info.CtrlSum, info.HasCtrlSum, err = parseSum(where, v[fCtrlSum]); err != nil {
+		return nil, err
+	}
+	r.infos = append(r.infos, info)
+	if !hasTx {
+		return nil, nil // the block closed without transactions
+	}
+	r.info = info
+	return r.readTx()
+}
+
+// readTx turns the CdtTrfTxInf element just opened into a Payment.
+func (r *Reader) readTx() (*batch.Payment, error) {
+	var v values
+	if _, err := r.collect(txPaths, &v, ""); err != nil {
+		return nil, err
+	}
+	r.index++
+	info := r.info
+	p := &batch.Payment{
+		Index:                  r.index,
+		Info:                   info,
+		InstrID:                v[fInstrID],
+		EndToEndID:             v[fEndToEndID],
+		AmountText:             v[fAmount],
+		CreditorName:           v[fCdtrName],
+		CreditorIBAN:           v[fCdtrIBAN],
+		CreditorBIC:            v[fCdtrBIC],
+		CreditorCountry:        v[fCdtrCountry],
+		CreditorAccount:        v[fCdtrAccount],
+		RemittanceInfo:         v[fUstrd],
+		CreditorRef:            v[fCdtrRef],
+		Purpose:                v[fPurpose],
+		CategoryPurpose:        firstOf(v[fCtgyPurp], info.CategoryPurpose),
+		ChargeBearer:           v[fChrgBr],
+		UltimateDebtorID:       firstOf(v[fUltmtDbtrID], info.UltimateDebtorID),
+		RequestedExecutionDate: info.RequestedExecutionDate,
+	}
+	setAmount(p, &v)
+	return p, nil
+}
+
+// setAmount reads InstdAmt, or an EqvtAmt whose currency is the transfer
+// currency (CBPR+ files use that form). An equivalent amount that needs a
+// currency conversion is not something a payout can be guessed from.
+func setAmount(p *batch.Payment, v *values) {
+	text, ccy := v[fAmount], v[fCcy]
+	if text == "" && v[fEqvtAmt] != "" {
+		text, ccy = v[fEqvtAmt], v[fEqvtCcy]
+		p.AmountText = text
+		if v[fCcyOfTrf] != "" && v[fCcyOfTrf] != ccy {
+			p.AddIssue("amount", batch.AM02, fmt.Sprintf("equivalent amount %s %s to be converted to %s: conversions are not supported", text, ccy, v[fCcyOfTrf]))
+			return
+		}
+	}
+	if text == "" {
+		p.AddIssue("amount", batch.AM02, "no instructed amount (Amt/InstdAmt)")
+		return
+	}
+	a, err := batch.ParseAmount(text, ccy)
+	if err != nil {
+		p.AddIssue("amount", batch.AM02, amountMessage(text, ccy, err))
+		return
+	}
+	p.Amount = a
+}
+
+func amountMessage(text, ccy string, err error) string {
+	switch {
+	case ccy == "":
+		return fmt.Sprintf("amount %s has no currency (Ccy)", text)
+	case errors.Is(err, batch.ErrCurrency):
+		return fmt.Sprintf("amount %s %s: unknown currency %q", text, ccy, ccy)
+	case errors.Is(err, batch.ErrAmountPrecision):
+		return fmt.Sprintf("amount %s %s has more decimals than %s allows", text, ccy, ccy)
+	case errors.Is(err, batch.ErrAmountRange):
+		return fmt.Sprintf("amount %s %s is out of range", text, ccy)
+	}
+	return fmt.Sprintf("amount %q is not a decimal number", text)
+}
+
+func firstOf(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// collect reads the children of the element just opened until it closes,
+// keeping the text of every leaf whose path (relative to that element) is
+// in paths. With stopAt set it returns early, stopped true, when a direct
+// child of that name opens: PmtInf's header ends at its first transaction.
+//
+// The kept texts go into one arena and become one string at the end: one
+// allocation per element read instead of one per field.
+func (r *Reader) collect(paths map[string]field, v *values, stopAt string) (stopped bool, err error) {
+	l := r.lex
+	base := l.depth()
+	var marks [MaxDepth + 1]int
+	var spans [numFields]span
+	r.path = r.path[:0]
+	r.text = r.text[:0]
+	r.arena = r.arena[:0]
+	defer func() { r.finish(v, &spans) }()
+	total := 0
+	for {
+		if err := l.next(); err != nil {
+			if err == io.EOF {
+				err = errTruncated
+			}
+			return false, err
+		}
+		switch l.kind {
+		case tokStart:
+			rel := l.depth() - base
+			if rel == 1 && stopAt != "" && string(l.local) == stopAt {
+				return true, nil
+			}
+			marks[rel] = len(r.path)
+			if rel > 1 {
+				r.path = append(r.path, '/')
+			}
+			r.path = append(r.path, l.local...)
+			r.text = r.text[:0]
+			if len(l.attrs) > 0 {
+				if c := ccyOf[paths[string(r.path)]]; c != fNone {
+					for _, a := range l.attrs {
+						if string(localName(a.name)) == "Ccy" {
+							r.keep(&spans, c, a.value)
+						}
+					}
+				}
+			}
+		case tokText:
+			total += len(l.text)
+			if total > maxTxBytes {
+				return false, errTxTooLarge
+			}
+			r.text = append(r.text, l.text...)
+		case tokEnd:
+			if l.depth() < base {
+				return false, nil
+			}
+			// Only leaves have text: the lexer drops blanks between
+			// elements, so containers cost no lookup.
+			if len(r.text) > 0 {
+				if f, ok := paths[string(r.path)]; ok {
+					r.keep(&spans, f, r.text)
+				}
+			}
+			r.path = r.path[:marks[l.depth()-base+1]]
+			r.text = r.text[:0]
+		}
+	}
+}
+
+// span is a field's text in the arena.
+type span struct{ from, to int }
+
+// keep stores a field's text: the first non-blank one wins, except for
+// joined fields, which collect every occurrence separated by a space.
+func (r *Reader) keep(spans *[numFields]span, f field, text []byte) {
+	text = bytes.TrimSpace(text)
+	sp := &spans[f]
+	switch {
+	case len(text) == 0:
+		return
+	case sp.to == 0:
+	case !joined[f]:
+		return
+	case sp.to == len(r.arena):
+		r.arena = append(append(r.arena, ' '), text...)
+		sp.to = len(r.arena)
+		return
+	default:
+		// Not at the arena's end: move the earlier text behind it.
+		from := len(r.arena)
+		r.arena = append(r.arena, r.arena[sp.from:sp.to]...)
+		r.arena = append(append(r.arena, ' '), text...)
+		*sp = span{from, len(r.arena)}
+		return
+	}
+	from := len(r.arena)
+	r.arena = append(r.arena, text...)
+	*sp = span{from, len(r.arena)}
+}
+
+func (r *Reader) finish(v *values, spans *[numFields]span) {
+	all := string(r.arena)
+	for f, sp := range spans {
+		if sp.to > 0 {
+			v[f] = all[sp.from:sp.to]
+		}
+	}
+}
