@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/paybatch/paybatch/batch"
-	"github.com/paybatch/paybatch/batch/intake"
 	"github.com/paybatch/paybatch/batch/store"
 	"github.com/paybatch/paybatch/dispatch"
 	"github.com/paybatch/paybatch/reports"
@@ -23,8 +22,8 @@ type Options struct {
 	Wake func()
 	// Outboxes maps a source name to where its reports go; DefaultOutbox
 	// takes the reports of any other source (e.g. `paybatch process`).
-	Outboxes      map[string]intake.Outbox
-	DefaultOutbox intake.Outbox
+	Outboxes      map[string]Outbox
+	DefaultOutbox Outbox
 	// FilesDir keeps a copy of every input file, so that the final summary
 	// can give the user their own rows back after the inbox archived it.
 	FilesDir string
@@ -79,7 +78,7 @@ func New(o Options) (*Pipeline, error) {
 	return &Pipeline{o: o, finalize: map[string]*sync.Mutex{}}, nil
 }
 
-func (p *Pipeline) outbox(source string) intake.Outbox {
+func (p *Pipeline) outbox(source string) Outbox {
 	if ob, ok := p.o.Outboxes[source]; ok {
 		return ob
 	}

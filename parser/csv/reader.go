@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/paybatch/paybatch/batch"
-	"github.com/paybatch/paybatch/parser"
 	"github.com/paybatch/paybatch/parser/tabular"
 )
 
@@ -34,7 +33,6 @@ type Reader struct {
 	err     error
 }
 
-var _ parser.Reader = (*Reader)(nil)
 
 // NewReader sniffs encoding, delimiter and header row from the start of r
 // and returns a reader positioned after the header. A file that is empty,

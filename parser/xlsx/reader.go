@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/paybatch/paybatch/batch"
-	"github.com/paybatch/paybatch/parser"
 	"github.com/paybatch/paybatch/parser/tabular"
 	"github.com/xuri/excelize/v2"
 )
@@ -45,9 +44,18 @@ type Reader struct {
 	row      int        // sheet row number of the last row read
 	index    int
 	err      error
+
+	sheet     string // the sheet read
+	headerRow int    // 1-based sheet row of the header
 }
 
-var _ parser.Reader = (*Reader)(nil)
+// Sheet is the name of the sheet being read.
+func (r *Reader) Sheet() string { return r.sheet }
+
+// HeaderRow is the 1-based sheet row of the header: the summary adds its
+// status columns on that row.
+func (r *Reader) HeaderRow() int { return r.headerRow }
+
 
 // NewReader opens the workbook and finds the header row of the sheet. A
 // file that is not a workbook, too large, has no such sheet or no usable
@@ -113,6 +121,8 @@ func open(f *excelize.File, opts Options) (*Reader, error) {
 		return nil, err
 	}
 	rd.mapping = m
+	rd.sheet = sheet
+	rd.headerRow = at + 1
 	rd.pending = top[at+1:]
 	rd.row = len(top) - len(rd.pending) // pending rows are numbered from here
 	if len(top) == 0 {
