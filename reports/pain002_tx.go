@@ -10,16 +10,18 @@ import (
 
 // blockSet is the PmtInf blocks of a report in file order, with a tally
 // each. Payments without a known block (a CSV batch whose implied block the
-// caller did not list) get one block named after the batch.
+// caller did not list) get one block named after the batch. Blocks are
+// keyed by their position in the file, not by pointer: payments read back
+// from the store carry their own copy of their block.
 type blockSet struct {
 	list    []*batch.PaymentInfo
-	index   map[*batch.PaymentInfo]int
+	index   map[int]int // PaymentInfo.Index → position in list
 	tallies []Tally
 	implied *batch.PaymentInfo
 }
 
 func newBlockSet(b *Batch) *blockSet {
-	s := &blockSet{index: make(map[*batch.PaymentInfo]int)}
+	s := &blockSet{index: make(map[int]int)}
 	for _, info := range b.Infos {
 		s.add(info)
 	}
@@ -28,10 +30,10 @@ func newBlockSet(b *Batch) *blockSet {
 }
 
 func (s *blockSet) add(info *batch.PaymentInfo) int {
-	if i, ok := s.index[info]; ok {
+	if i, ok := s.index[info.Index]; ok {
 		return i
 	}
-	s.index[info] = len(s.list)
+	s.index[info.Index] = len(s.list)
 	s.list = append(s.list, info)
 	s.tallies = append(s.tallies, Tally{})
 	return len(s.list) - 1
@@ -56,7 +58,7 @@ func writeBlocks(x *xmlWriter, d dialect, blocks *blockSet, stage Stage, payment
 	n := 0
 	for r := range payments {
 		n++
-		bi, ok := blocks.index[blockKey(blocks, r.Payment)]
+		bi, ok := blocks.index[blockKey(blocks, r.Payment).Index]
 		if !ok {
 			return fmt.Errorf("%w: a payment of an unknown PmtInf block", ErrPaymentsChanged)
 		}

@@ -153,6 +153,7 @@ func (p *Pipeline) load(ctx context.Context, b *store.BatchRecord, r parser.Read
 		chunk = chunk[:0]
 		return nil
 	}
+	rejected := 0
 	for {
 		pay, err := r.Next()
 		if errors.Is(err, io.EOF) {
@@ -173,7 +174,11 @@ func (p *Pipeline) load(ctx context.Context, b *store.BatchRecord, r parser.Read
 			newInfos = append(newInfos, pay.Info)
 		}
 		v.Payment(pay)
-		chunk = append(chunk, p.dispatchFor(b.ID, pay))
+		d := p.dispatchFor(b.ID, pay)
+		if d.State == batch.Done {
+			rejected++ // invalid, or no route the payment can take
+		}
+		chunk = append(chunk, d)
 		if len(chunk) == cap(chunk) {
 			if err := flush(); err != nil {
 				return nil, err
@@ -200,8 +205,8 @@ func (p *Pipeline) load(ctx context.Context, b *store.BatchRecord, r parser.Read
 	err := p.o.Store.UpdateBatch(ctx, b.ID, "validated", func(rec *store.BatchRecord) error {
 		rec.Stage = store.StageValidated
 		rec.Payments = stats.Payments
-		rec.Invalid = stats.Invalid
-		rec.Valid = stats.Payments - stats.Invalid
+		rec.Invalid = rejected
+		rec.Valid = stats.Payments - rejected
 		rec.ControlSum = stats.ControlSum
 		*b = *rec
 		return nil
