@@ -138,7 +138,7 @@ func (p *Pipeline) batchLock(id string) *sync.Mutex {
 
 // writePain002 writes a batch's pain.002 of the given stage to its outbox.
 func (p *Pipeline) writePain002(ctx context.Context, b *store.BatchRecord, stage reports.Stage) (string, error) {
-	path, err := p.outbox(b.Source).Put(ctx, reports.ReportName(b.ID, stage, "pain002"), func(w io.Writer) error {
+	path, err := p.outbox(b.Source).Put(ctx, reports.ReportName(b.ID, stage, "pain002.xml"), func(w io.Writer) error {
 		return p.pain002(ctx, b, stage, w)
 	})
 	if err != nil {

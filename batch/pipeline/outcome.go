@@ -67,7 +67,7 @@ func (p *Pipeline) duplicate(ctx context.Context, in Input, prev *store.BatchRec
 	id := store.NewBatchID(p.o.Now())
 	rb := &reports.Batch{ID: id, Header: h, FileStatus: batch.RJCT, FileReason: batch.DU01,
 		FileReasonText: fmt.Sprintf("duplicate of batch %s: %s", prev.ID, why), Sandbox: p.o.Sandbox}
-	path, err := p.outbox(in.Source).Put(ctx, reports.ReportName(id, reports.StageFinal, "pain002"), func(w io.Writer) error {
+	path, err := p.outbox(in.Source).Put(ctx, reports.ReportName(id, reports.StageFinal, "pain002.xml"), func(w io.Writer) error {
 		return reports.WritePain002(w, p.reportVersion(h), rb, reports.StageFinal, noPayments, p.reportOptions())
 	})
 	if err != nil {
