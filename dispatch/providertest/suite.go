@@ -47,7 +47,10 @@ func newFixture(t *testing.T, h Harness, o fixtureOpts) *fixture {
 	f := &fixture{t: t, h: h, clock: NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)), logs: &syncBuffer{}}
 	f.env = simulate.NewEnv(settle)
 	f.env.Now = f.clock.Now
-	f.env.Faults.HangLimit = 30 * time.Second
+	// A "timeout" fault holds the request this long: past the timeout case's
+	// client timeout, short enough that closing the server does not wait
+	// long (the server cannot see the client leave while the body is unread).
+	f.env.Faults.HangLimit = 3 * time.Second
 	sandbox := h.Sandbox(f.env)
 	payout := f.env.Faults.Wrap(h.Name+"/payout", sandbox)
 	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -342,7 +345,7 @@ func testFaults(t *testing.T, h Harness) {
 }
 
 func testTimeout(t *testing.T, h Harness) {
-	f := newFixture(t, h, fixtureOpts{timeout: 2 * time.Second})
+	f := newFixture(t, h, fixtureOpts{timeout: time.Second})
 	ctx := context.Background()
 	in := f.instruction(1000)
 	if err := f.note(f.p.Preflight(ctx, in)); err != nil {

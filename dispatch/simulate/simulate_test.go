@@ -78,3 +78,15 @@ func TestFaultsHandler(t *testing.T) {
 		t.Fatalf("ledger = %+v", entries)
 	}
 }
+
+func TestValidIBAN(t *testing.T) {
+	for iban, want := range map[string]bool{
+		"DE89370400440532013000": true, "DE89 3704 0044 0532 0130 00": true,
+		"FR1420041010050500013M02606": true, "NL91ABNA0417164300": true,
+		"DE88370400440532013000": false, "DE8937040044": false, "": false, "1234567890123": false,
+	} {
+		if got := ValidIBAN(iban); got != want {
+			t.Errorf("ValidIBAN(%q) = %v", iban, got)
+		}
+	}
+}
