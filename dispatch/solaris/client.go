@@ -1,9 +1,7 @@
 package solaris
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -15,12 +13,14 @@ import (
 
 	"github.com/paybatch/paybatch/batch"
 	"github.com/paybatch/paybatch/dispatch"
+	"github.com/paybatch/paybatch/dispatch/httpx"
 )
 
 // Client is the Solaris adapter: one paying account, one set of client
 // credentials. Safe for concurrent use.
 type Client struct {
 	cfg    Config
+	api    *httpx.Client
 	tokens *tokenSource
 
 	mu   sync.Mutex
@@ -46,7 +46,12 @@ func New(cfg Config) (*Client, error) {
 	}
 	cfg = cfg.withDefaults()
 	c := &Client{cfg: cfg, vops: map[string]verification{}}
-	c.tokens = &tokenSource{cfg: &c.cfg}
+	newHTTP := func(base string) *httpx.Client {
+		return &httpx.Client{Provider: cfg.Name, BaseURL: base, HTTP: cfg.HTTPClient, Timeout: cfg.Timeout,
+			MaxBody: cfg.MaxBodyBytes, Log: cfg.Logger, Now: cfg.Now}
+	}
+	c.api = newHTTP(cfg.BaseURL)
+	c.tokens = &tokenSource{cfg: &c.cfg, auth: newHTTP(cfg.AuthURL)}
 	return c, nil
 }
 
@@ -287,86 +292,47 @@ func (e *statusError) Error() string {
 // do sends one API call with a bearer token and decodes a 2xx answer into
 // out. A 401 (expired or revoked token) fetches a new token and repeats the
 // call once: Solaris did not process a request it refused to authenticate.
-// 429, 408 and 5xx are *dispatch.UnknownOutcomeError; other 4xx *statusError.
+// 429 and 5xx are *dispatch.UnknownOutcomeError; other 4xx *statusError.
 func (c *Client) do(ctx context.Context, method, path string, q url.Values, in, out any) error {
-	var payload []byte
-	if in != nil {
-		var err error
-		if payload, err = json.Marshal(in); err != nil {
-			return &dispatch.NotSentError{Err: err}
-		}
-	}
 	for attempt := 0; ; attempt++ {
 		tok, err := c.tokens.get(ctx)
 		if err != nil {
 			return err
 		}
-		status, hdr, body, err := c.roundTrip(ctx, method, path, q, payload, tok)
+		resp, err := c.api.Do(ctx, httpx.Request{Method: method, Path: path, Query: q, Body: in,
+			Header: http.Header{"Authorization": {"Bearer " + tok}}})
 		if err != nil {
 			return err
 		}
+		if err := c.api.Transient(resp, method+" "+path); err != nil {
+			return err
+		}
 		switch {
-		case status == http.StatusUnauthorized && attempt == 0:
+		case resp.StatusCode == http.StatusUnauthorized && attempt == 0:
 			c.tokens.invalidate(tok)
 			continue
-		case status == http.StatusUnauthorized:
+		case resp.StatusCode == http.StatusUnauthorized:
 			// Not a *statusError inside: callers map those to rejections.
-			return &dispatch.NotSentError{Err: fmt.Errorf("solaris HTTP %d: %s", status, describe(parseErrors(body)))}
-		case transient(status):
-			return &dispatch.UnknownOutcomeError{Err: fmt.Errorf("solaris HTTP %d: %s", status, describe(parseErrors(body))), RetryAfter: retryAfter(hdr, c.cfg.Now())}
-		case status >= 400:
-			return &statusError{status: status, errs: parseErrors(body)}
-		case status < 200 || status > 299:
-			return &dispatch.UnknownOutcomeError{Err: fmt.Errorf("solaris %s %s: unexpected HTTP %d", method, path, status)}
+			return &dispatch.NotSentError{Err: fmt.Errorf("solaris HTTP 401: %s", describe(parseErrors(resp.Body)))}
+		case resp.StatusCode >= 400:
+			return &statusError{status: resp.StatusCode, errs: parseErrors(resp.Body)}
+		case !resp.OK():
+			return &dispatch.UnknownOutcomeError{Err: fmt.Errorf("solaris %s %s: unexpected HTTP %d", method, path, resp.StatusCode)}
 		}
 		if out != nil {
-			if err := json.Unmarshal(body, out); err != nil {
+			if err := resp.Decode(out); err != nil {
 				// The call succeeded but its answer is unreadable: for a
 				// create that is an unknown outcome, for a read no answer.
-				return &dispatch.UnknownOutcomeError{Err: fmt.Errorf("solaris %s %s: decode: %w", method, path, err)}
+				return &dispatch.UnknownOutcomeError{Err: fmt.Errorf("solaris %s %s: %w", method, path, err)}
 			}
 		}
 		return nil
 	}
 }
 
-func (c *Client) roundTrip(ctx context.Context, method, path string, q url.Values, payload []byte, tok string) (int, http.Header, []byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
-	defer cancel()
-	u := strings.TrimRight(c.cfg.BaseURL, "/") + path
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	var body *bytes.Reader
-	if payload != nil {
-		body = bytes.NewReader(payload)
-	} else {
-		body = bytes.NewReader(nil)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, u, body)
-	if err != nil {
-		return 0, nil, nil, &dispatch.NotSentError{Err: err}
-	}
-	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("Accept", "application/json")
-	if payload != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := send(c.cfg.HTTPClient, req)
-	if err != nil {
-		return 0, nil, nil, err
-	}
-	b, err := readBody(resp, c.cfg.MaxBodyBytes)
-	if err != nil {
-		// Headers came back, so the request was processed; the body is lost.
-		return 0, nil, nil, &dispatch.UnknownOutcomeError{Err: fmt.Errorf("solaris %s %s: read response: %w", method, path, err)}
-	}
-	return resp.StatusCode, resp.Header, b, nil
-}
-
 func (c *Client) log(ctx context.Context, msg string, in *dispatch.Instruction, args ...any) {
 	p := in.Payment
 	args = append(args, "provider", c.cfg.Name, "key", in.Key, "batch_id", in.BatchID,
-		"end_to_end_id", p.EndToEndID, "iban", maskIBAN(p.CreditorIBAN), "amount", p.Amount.String(), "currency", p.Amount.Currency)
+		"end_to_end_id", p.EndToEndID, "iban", httpx.MaskIBAN(p.CreditorIBAN), "amount", p.Amount.String(), "currency", p.Amount.Currency)
 	c.cfg.Logger.InfoContext(ctx, msg, args...)
 }

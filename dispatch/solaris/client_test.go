@@ -11,6 +11,7 @@ import (
 
 	"github.com/paybatch/paybatch/batch"
 	"github.com/paybatch/paybatch/dispatch"
+	"github.com/paybatch/paybatch/dispatch/httpx"
 	"github.com/paybatch/paybatch/dispatch/simulate"
 )
 
@@ -166,7 +167,7 @@ func TestMagicCents(t *testing.T) {
 
 func TestTokenRefreshedBeforeExpiry(t *testing.T) {
 	f := newFixture(t, nil)
-	f.sb.TokenLifetime = 10 * time.Minute
+	f.sb.opts.TokenLifetime = 10 * time.Minute
 	ctx := context.Background()
 	for i := 0; i < 3; i++ {
 		in := instr(5000, "Erika Mustermann")
@@ -341,7 +342,7 @@ func TestNoCredentialsInLogsOrErrors(t *testing.T) {
 	if strings.Contains(text, testIBAN) {
 		t.Error("an unmasked IBAN was logged")
 	}
-	if !strings.Contains(f.logs.String(), maskIBAN(testIBAN)) {
+	if !strings.Contains(f.logs.String(), httpx.MaskIBAN(testIBAN)) {
 		t.Error("expected the masked IBAN in the log")
 	}
 }

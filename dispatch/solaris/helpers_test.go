@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -57,10 +58,17 @@ func newFixture(t *testing.T, mut func(*Config)) *fixture {
 	// notices a closed connection only after the body was read), so bound
 	// the hang: the test's client times out long before this.
 	f.env.Faults.HangLimit = time.Second
-	f.sb = NewSandbox(f.env)
+	f.sb = NewSandbox(f.env, SandboxOptions{})
+	// Faults named "solaris" hit the transfer endpoints only, so that the
+	// token and the verification before them always go through.
+	transfers := f.env.Faults.Wrap("solaris", f.sb)
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && len(r.URL.Path) > len("sepa_credit_transfer") && r.URL.Path[len(r.URL.Path)-len("sepa_credit_transfer"):] == "sepa_credit_transfer" {
+		if IsPayout(r) {
 			f.creates.Add(1)
+		}
+		if strings.Contains(r.URL.Path, "/transactions/") {
+			transfers.ServeHTTP(w, r)
+			return
 		}
 		f.sb.ServeHTTP(w, r)
 	}))

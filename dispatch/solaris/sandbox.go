@@ -18,19 +18,12 @@ import (
 // Sandbox simulates the Solaris API (paths without the /solaris prefix):
 // OAuth2 tokens, Verification of Payee and SEPA credit transfers on billing
 // and person accounts, with the magic-cents outcomes of the sandbox contract.
-// Faults (simulate.Faults, provider "solaris") apply to the transfer
-// endpoints only, so an injected fault always lands on the request whose
-// outcome is in question, never on the token or the verification before it.
+// Faults are applied by whoever mounts it (simulate.Faults.Wrap), as for
+// every simulator.
 type Sandbox struct {
-	env *simulate.Env
-	mux *http.ServeMux
-
-	// TokenLifetime is the lifetime of issued tokens; default 1 h, as
-	// documented. Tests shorten it to prove the adapter refreshes.
-	TokenLifetime time.Duration
-	// VoPLifetime is how long a verification of payee can be used; default
-	// 5 minutes ("expires after minutes").
-	VoPLifetime time.Duration
+	env  *simulate.Env
+	opts SandboxOptions
+	mux  *http.ServeMux
 
 	mu        sync.Mutex
 	tokens    map[string]time.Time // token → expiry
@@ -50,10 +43,37 @@ type sbTransfer struct {
 	booked  bool // recorded in the ledger
 }
 
-// NewSandbox returns the simulator on env (ledger, faults, clock, delay).
-func NewSandbox(env *simulate.Env) *Sandbox {
+// SandboxOptions configure the simulator; zero values take the defaults.
+type SandboxOptions struct {
+	// Name is the ledger's provider name; default "solaris".
+	Name string
+	// TokenLifetime is the lifetime of issued tokens; default 1 h, as
+	// documented. Tests shorten it to prove the adapter refreshes.
+	TokenLifetime time.Duration
+	// VoPLifetime is how long a verification of payee can be used; default
+	// 5 minutes ("expires after minutes").
+	VoPLifetime time.Duration
+}
+
+// IsPayout reports whether r is the request that moves money (the transfer
+// create), where fault tests inject "commit then drop" and timeouts.
+func IsPayout(r *http.Request) bool {
+	return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/transactions/sepa_credit_transfer")
+}
+
+// NewSandbox returns the simulator on env (ledger, clock, settle delay).
+func NewSandbox(env *simulate.Env, opts SandboxOptions) *Sandbox {
+	if opts.Name == "" {
+		opts.Name = "solaris"
+	}
+	if opts.TokenLifetime <= 0 {
+		opts.TokenLifetime = time.Hour
+	}
+	if opts.VoPLifetime <= 0 {
+		opts.VoPLifetime = 5 * time.Minute
+	}
 	s := &Sandbox{
-		env: env, TokenLifetime: time.Hour, VoPLifetime: 5 * time.Minute,
+		env: env, opts: opts,
 		tokens: map[string]time.Time{}, vops: map[string]*vopResponse{}, vopExp: map[string]time.Time{},
 		transfers: map[string]*sbTransfer{}, byRef: map[string]string{},
 	}
@@ -63,11 +83,10 @@ func NewSandbox(env *simulate.Env) *Sandbox {
 		api.HandleFunc("GET "+base+"/transactions/sepa_credit_transfer", s.list)
 		api.HandleFunc("GET "+base+"/transactions/sepa_credit_transfer/{id}", s.get)
 	}
-	faulty := env.Faults.Wrap("solaris", s.authed(api))
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("POST /oauth2/token", s.token)
 	s.mux.Handle("POST /v1/verifications_of_payee", s.authed(http.HandlerFunc(s.verify)))
-	s.mux.Handle("/v1/", faulty)
+	s.mux.Handle("/v1/", s.authed(api))
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, codeModelNotFound, "Not Found", "no such endpoint", "")
 	})
@@ -104,10 +123,10 @@ func (s *Sandbox) token(w http.ResponseWriter, r *http.Request) {
 	_, _ = rand.Read(b[:])
 	tok := hex.EncodeToString(b[:])
 	s.mu.Lock()
-	s.tokens[tok] = s.env.Now().Add(s.TokenLifetime)
+	s.tokens[tok] = s.env.Now().Add(s.opts.TokenLifetime)
 	s.issued++
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, tokenResponse{AccessToken: tok, TokenType: "bearer", ExpiresIn: int64(s.TokenLifetime / time.Second)})
+	writeJSON(w, http.StatusOK, tokenResponse{AccessToken: tok, TokenType: "bearer", ExpiresIn: int64(s.opts.TokenLifetime / time.Second)})
 }
 
 // authed refuses requests without a live bearer token, as Solaris does.
@@ -135,7 +154,7 @@ func (s *Sandbox) verify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
-	case !validIBAN(req.IBAN):
+	case !simulate.ValidIBAN(req.IBAN):
 		writeError(w, http.StatusBadRequest, codeValidationError, "Validation Error", "iban is invalid", "iban")
 		return
 	case strings.TrimSpace(req.Name) == "":
@@ -153,10 +172,10 @@ func (s *Sandbox) verify(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.env.Now()
 	v := &vopResponse{ID: fmt.Sprintf("vop-%d", s.env.NextID()), IBAN: req.IBAN, Name: req.Name,
-		Result: vopResult{Status: status}, ExpiresAt: now.Add(s.VoPLifetime).UTC().Format(time.RFC3339)}
+		Result: vopResult{Status: status}, ExpiresAt: now.Add(s.opts.VoPLifetime).UTC().Format(time.RFC3339)}
 	s.mu.Lock()
 	s.vops[v.ID] = v
-	s.vopExp[v.ID] = now.Add(s.VoPLifetime)
+	s.vopExp[v.ID] = now.Add(s.opts.VoPLifetime)
 	out := *v
 	s.mu.Unlock()
 	writeJSON(w, http.StatusCreated, out)
@@ -223,7 +242,7 @@ func (s *Sandbox) create(w http.ResponseWriter, r *http.Request) {
 	// are booked.
 	if outcome == simulate.Succeed || outcome == simulate.StayPending {
 		t.booked = true
-		s.env.Ledger.Record(simulate.Entry{Provider: "solaris", ID: t.t.ID, IBAN: req.RecipientIBAN,
+		s.env.Ledger.Record(simulate.Entry{Provider: s.opts.Name, ID: t.t.ID, IBAN: req.RecipientIBAN,
 			Amount: req.Amount.Value, Currency: req.Amount.Currency, EndToEndID: req.EndToEndID,
 			BatchID: batchFromDescription(req.Description), Key: req.Reference, Status: stAccepted, CreatedAt: now})
 	}
@@ -235,7 +254,7 @@ func checkTransfer(req *transferRequest, person bool) (field, msg string) {
 	switch {
 	case req.RecipientIBAN == "":
 		return fieldRecipientIBAN, "recipient_iban is required"
-	case !validIBAN(req.RecipientIBAN):
+	case !simulate.ValidIBAN(req.RecipientIBAN):
 		return fieldRecipientIBAN, "recipient_iban is invalid"
 	case req.RecipientBIC != "" && !validBIC(req.RecipientBIC):
 		return fieldRecipientBIC, "recipient_bic is invalid"
@@ -272,7 +291,7 @@ func (s *Sandbox) advance(t *sbTransfer) transfer {
 			t.t.Status, t.t.DeclineReason = stDeclined, declineNotAllowed
 		}
 		if t.booked {
-			s.env.Ledger.SetStatus("solaris", t.t.ID, t.t.Status)
+			s.env.Ledger.SetStatus(s.opts.Name, t.t.ID, t.t.Status)
 		}
 	}
 	return t.t

@@ -2,21 +2,22 @@ package solaris
 
 import (
 	"context"
-	"encoding/json"
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/paybatch/paybatch/dispatch"
+	"github.com/paybatch/paybatch/dispatch/httpx"
 )
 
 // tokenSource fetches and caches the OAuth2 client-credentials token. The
 // mutex is held while fetching, so concurrent workers share one fetch.
 type tokenSource struct {
-	cfg *Config
+	cfg  *Config
+	auth *httpx.Client
 
 	mu      sync.Mutex
 	token   string
@@ -33,13 +34,13 @@ func (ts *tokenSource) get(ctx context.Context) (string, error) {
 	}
 	tok, lifetime, err := ts.fetch(ctx)
 	if err != nil {
-		return "", &dispatch.NotSentError{Err: fmt.Errorf("solaris token: %w", err)}
+		return "", err
 	}
 	// Replace the token a margin before it expires, but never keep a token
 	// for less than half its life: a short sandbox lifetime must still work.
 	margin := min(ts.cfg.TokenMargin, lifetime/2)
 	ts.token, ts.expires = tok, ts.cfg.Now().Add(lifetime-margin)
-	ts.cfg.Logger.Debug("solaris token fetched", "lifetime", lifetime)
+	ts.cfg.Logger.Debug("solaris token fetched", "provider", ts.cfg.Name, "lifetime", lifetime)
 	return tok, nil
 }
 
@@ -54,35 +55,34 @@ func (ts *tokenSource) invalidate(tok string) {
 }
 
 func (ts *tokenSource) fetch(ctx context.Context) (string, time.Duration, error) {
-	ctx, cancel := context.WithTimeout(ctx, ts.cfg.Timeout)
-	defer cancel()
-	form := url.Values{"grant_type": {"client_credentials"}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(ts.cfg.AuthURL, "/")+"/oauth2/token", strings.NewReader(form.Encode()))
-	if err != nil {
-		return "", 0, err
+	basic := base64.StdEncoding.EncodeToString([]byte(ts.cfg.ClientID + ":" + ts.cfg.ClientSecret))
+	resp, err := ts.auth.Do(ctx, httpx.Request{
+		Method: http.MethodPost, Path: "/oauth2/token",
+		Header:      http.Header{"Authorization": {"Basic " + basic}},
+		Body:        []byte(url.Values{"grant_type": {"client_credentials"}}.Encode()),
+		ContentType: "application/x-www-form-urlencoded",
+	})
+	notSent := func(err error, retryAfter time.Duration) error {
+		return &dispatch.NotSentError{Err: fmt.Errorf("solaris token: %w", err), RetryAfter: retryAfter}
 	}
-	req.SetBasicAuth(ts.cfg.ClientID, ts.cfg.ClientSecret)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	resp, err := send(ts.cfg.HTTPClient, req)
 	if err != nil {
-		return "", 0, err
+		// Whatever happened to the token request, no payout was sent.
+		var ra time.Duration
+		if u, ok := dispatch.IsUnknown(err); ok {
+			ra = u.RetryAfter
+		}
+		return "", 0, notSent(err, ra)
 	}
-	body, err := readBody(resp, ts.cfg.MaxBodyBytes)
-	if err != nil {
-		return "", 0, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		// The error body is Solaris' envelope; its code and title never
-		// echo the credentials.
-		return "", 0, fmt.Errorf("HTTP %d: %s", resp.StatusCode, describe(parseErrors(body)))
+	if !resp.OK() {
+		// The error body is Solaris' envelope; it never echoes credentials.
+		return "", 0, notSent(fmt.Errorf("HTTP %d: %s", resp.StatusCode, describe(parseErrors(resp.Body))), httpx.RetryAfter(resp.Header, ts.cfg.Now()))
 	}
 	var tr tokenResponse
-	if err := json.Unmarshal(body, &tr); err != nil {
-		return "", 0, fmt.Errorf("decode token response: %w", err)
+	if err := resp.Decode(&tr); err != nil {
+		return "", 0, notSent(err, 0)
 	}
 	if tr.AccessToken == "" || tr.ExpiresIn <= 0 {
-		return "", 0, fmt.Errorf("token response without access_token or expires_in")
+		return "", 0, notSent(fmt.Errorf("token response without access_token or expires_in"), 0)
 	}
 	return tr.AccessToken, time.Duration(tr.ExpiresIn) * time.Second, nil
 }
