@@ -33,6 +33,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		// One line per subcommand, in the order `paybatch help` lists them.
+		{"sandbox", "sandbox [--listen ADDR]                 serve the four provider simulators", runSandbox},
 	}
 }
 

@@ -47,9 +47,10 @@ func (l *Ledger) SetStatus(provider, id, status string) {
 	}
 }
 
-// Entries returns a copy of every recorded payout, in order.
+// Entries returns a copy of every recorded payout, in order; never nil, so
+// an empty ledger is served as the JSON array [] rather than null.
 func (l *Ledger) Entries() []Entry {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return append([]Entry(nil), l.entries...)
+	return append([]Entry{}, l.entries...)
 }
