@@ -251,3 +251,24 @@ func TestSplitName(t *testing.T) {
 		}
 	}
 }
+
+func TestStoredAccountStatus(t *testing.T) {
+	f := newFixture(t, nil)
+	in := instr(1000)
+	in.Payment.CreditorName = "Refused Account"
+	err := f.c.Preflight(context.Background(), in)
+	if r, ok := dispatch.IsRejected(err); !ok || r.Code != batch.AC01 {
+		t.Fatalf("refused account: %v, want AC01", err)
+	}
+	in = instr(1000)
+	in.Payment.CreditorName = "Awaiting Validation"
+	in.Payment.CreditorIBAN = "DE89370400440532013000"
+	in.Payment.CreditorBIC = ""
+	err = f.c.Preflight(context.Background(), in)
+	if n, ok := dispatch.IsNotSent(err); !ok || n.RetryAfter != awaitingRetry {
+		t.Fatalf("awaiting account: %v, want not sent with RetryAfter", err)
+	}
+	if _, err := f.c.Submit(context.Background(), in); err == nil || f.creates.Load() != 0 {
+		t.Fatalf("a payout was sent to an account awaiting validation: %v", err)
+	}
+}

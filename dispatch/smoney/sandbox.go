@@ -31,7 +31,10 @@ func IsPayout(r *http.Request) bool {
 // Sandbox simulates the S-money API under /api/{partner_domain}: stored bank
 // accounts (IBAN/BIC checks, at most 3 new accounts per user in 7 days) and
 // payouts to them with the magic-cents outcomes of the sandbox contract.
-// Any user id is accepted. Faults are applied by whoever mounts it.
+// Any user id is accepted. New accounts are validated at once (Status 1),
+// except that a display name containing "refused" gets Status 3 and one
+// containing "awaiting" stays at Status 2, so both adapter paths can be
+// exercised. Faults are applied by whoever mounts it.
 type Sandbox struct {
 	env  *simulate.Env
 	opts SandboxOptions
@@ -125,8 +128,15 @@ func (s *Sandbox) addAccount(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, apiError{Code: codeTooManyAccounts, Title: "Limit reached", ErrorMessage: "at most 3 new bank accounts per user in 7 days", Priority: 1})
 		return
 	}
+	status := accountValidated
+	switch dn := strings.ToLower(req.DisplayName); {
+	case strings.Contains(dn, "refused"):
+		status = accountRefused
+	case strings.Contains(dn, "awaiting"):
+		status = accountAwaiting
+	}
 	a := &bankAccount{ID: int64(s.env.NextID()), DisplayName: req.DisplayName, BIC: req.BIC, IBAN: req.IBAN,
-		IsMine: false, Status: accountValidated, Holder: req.Holder}
+		IsMine: false, Status: status, Holder: req.Holder}
 	s.accounts[user] = append(s.accounts[user], a)
 	s.added[user] = append(s.added[user], now)
 	writeJSON(w, http.StatusCreated, *a)

@@ -2,7 +2,6 @@ package solaris
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -355,5 +354,43 @@ func TestConfigValidate(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "close_match") {
 		t.Fatalf("Validate = %v", err)
 	}
-	var _ error = errors.New("") // keep errors imported for future table cases
+}
+
+func TestPersonAccountPath(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.PersonID = "person-9" })
+	ctx := context.Background()
+	in := instr(5000, "Erika Mustermann")
+	in.Account = "acc-person-2" // the route's account overrides the default
+	sub, err := f.c.Submit(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.c.Status(ctx, in, sub.Ref); err != nil {
+		t.Fatal(err)
+	}
+	if _, found, err := f.c.Lookup(ctx, in); err != nil || !found {
+		t.Fatalf("Lookup = %v %v", found, err)
+	}
+	// The transfer belongs to that account: another account does not see it.
+	other := *in
+	other.Account = "acc-person-3"
+	if _, found, err := f.c.Lookup(ctx, &other); err != nil || found {
+		t.Fatalf("Lookup on another account = %v %v", found, err)
+	}
+}
+
+func TestTokenEndpointUnavailableIsNotSent(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "4")
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	c, err := New(Config{BaseURL: srv.URL, ClientID: "a", ClientSecret: "b", AccountID: "x", Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Submit(context.Background(), instr(5000, "Erika Mustermann"))
+	if n, ok := dispatch.IsNotSent(err); !ok || n.RetryAfter != 4*time.Second {
+		t.Fatalf("%v, want not sent with RetryAfter 4s", err)
+	}
 }
