@@ -83,13 +83,15 @@ func NewSandbox(env *simulate.Env, opts SandboxOptions) *Sandbox {
 		api.HandleFunc("GET "+base+"/transactions/sepa_credit_transfer", s.list)
 		api.HandleFunc("GET "+base+"/transactions/sepa_credit_transfer/{id}", s.get)
 	}
+	notFound := func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, codeModelNotFound, "Not Found", "no such endpoint", "")
+	}
+	api.HandleFunc("/", notFound) // Solaris' error shape, not the mux's text
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("POST /oauth2/token", s.token)
 	s.mux.Handle("POST /v1/verifications_of_payee", s.authed(http.HandlerFunc(s.verify)))
 	s.mux.Handle("/v1/", s.authed(api))
-	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, codeModelNotFound, "Not Found", "no such endpoint", "")
-	})
+	s.mux.HandleFunc("/", notFound)
 	return s
 }
 
