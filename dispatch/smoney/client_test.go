@@ -272,3 +272,12 @@ func TestStoredAccountStatus(t *testing.T) {
 		t.Fatalf("a payout was sent to an account awaiting validation: %v", err)
 	}
 }
+
+// A misconfigured path must never count as proof that a payout was not made.
+func TestLookupOnWrongPathIsNotProof(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.BaseURL += "/wrong" })
+	_, found, err := f.c.Lookup(context.Background(), instr(1000))
+	if err == nil || found {
+		t.Fatalf("Lookup on a wrong path = %v, %v; want an error", found, err)
+	}
+}

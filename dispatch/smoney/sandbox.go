@@ -73,8 +73,11 @@ func NewSandbox(env *simulate.Env, opts SandboxOptions) *Sandbox {
 	s.mux.HandleFunc("POST "+base+"/payouts/storedbankaccounts", s.create)
 	s.mux.HandleFunc("GET "+base+"/payouts/{orderid}", s.get)
 	s.mux.HandleFunc("GET "+base+"/payouts", s.list)
-	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { // S-money's shape, not the mux's text
-		writeError(w, http.StatusNotFound, apiError{Code: codeNotFound, Title: "Not found", ErrorMessage: "no such endpoint", Priority: 1})
+	// Unknown endpoints answer in S-money's shape but never with 356, which
+	// the adapter takes as proof that a payout does not exist: a wrong path
+	// must not look like "not paid".
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, apiError{Code: http.StatusNotFound, Title: "Not found", ErrorMessage: "no such endpoint", Priority: 1})
 	})
 	return s
 }
