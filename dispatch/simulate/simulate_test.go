@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -22,9 +23,9 @@ func TestOutcomeFor(t *testing.T) {
 
 func TestFaultsCommitThenDrop(t *testing.T) {
 	env := NewEnv(0)
-	committed := 0
+	var committed atomic.Int32 // the handler runs on the server's goroutine
 	h := env.Faults.Wrap("p", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		committed++
+		committed.Add(1)
 		io.WriteString(w, "ok")
 	}))
 	srv := httptest.NewServer(h)
@@ -37,8 +38,8 @@ func TestFaultsCommitThenDrop(t *testing.T) {
 		resp.Body.Close()
 		t.Fatal("expected the response to be dropped")
 	}
-	if committed != 1 {
-		t.Fatalf("handler ran %d times, want 1 (commit before drop)", committed)
+	if n := committed.Load(); n != 1 {
+		t.Fatalf("handler ran %d times, want 1 (commit before drop)", n)
 	}
 	// GETs are never dropped after commit: nothing to commit.
 	resp, err = http.Get(srv.URL)
