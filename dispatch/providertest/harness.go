@@ -36,6 +36,10 @@ type Harness struct {
 	Tokens        bool
 	IsToken       func(r *http.Request) bool
 	TokenLifetime time.Duration
+	// LedgerKey maps a payment key to the key the sandbox's ledger shows,
+	// for providers that only ever see a derived form of it (Solaris: a
+	// UUID reference). nil: the key itself.
+	LedgerKey func(key string) string
 	// Secrets are the credentials NewProvider configures; none may appear
 	// in any log line or error.
 	Secrets []string

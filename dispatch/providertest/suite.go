@@ -158,6 +158,9 @@ func asResult(err error) (dispatch.Result, error) {
 
 // entries returns the ledger entries carrying key.
 func (f *fixture) entries(key string) []simulate.Entry {
+	if f.h.LedgerKey != nil {
+		key = f.h.LedgerKey(key)
+	}
 	var out []simulate.Entry
 	for _, e := range f.env.Ledger.Entries() {
 		if e.Key == key {

@@ -5,12 +5,13 @@
 package sandbox
 
 import (
-	"encoding/json"
 	"net/http"
 	"time"
 
 	"github.com/paybatch/paybatch/dispatch/p100"
 	"github.com/paybatch/paybatch/dispatch/simulate"
+	"github.com/paybatch/paybatch/dispatch/smoney"
+	"github.com/paybatch/paybatch/dispatch/solaris"
 	"github.com/paybatch/paybatch/dispatch/wirex"
 )
 
@@ -53,8 +54,8 @@ func (s *Sandbox) Simulators() []Simulator {
 	return []Simulator{
 		{"p100", p100.NewSandbox(s.Env, p100.SandboxOptions{})},
 		{"wirex", wirex.NewSandbox(s.Env, wirex.SandboxOptions{})},
-		{"solaris", notBuilt("solaris")}, // TODO(providers-b): solaris.NewSandbox(s.Env, solaris.SandboxOptions{})
-		{"smoney", notBuilt("smoney")},   // TODO(providers-b): smoney.NewSandbox(s.Env, smoney.SandboxOptions{})
+		{"solaris", solaris.NewSandbox(s.Env, solaris.SandboxOptions{})},
+		{"smoney", smoney.NewSandbox(s.Env, smoney.SandboxOptions{})},
 	}
 }
 
@@ -78,13 +79,4 @@ func (s *Sandbox) Paths() []string {
 		out = append(out, "/"+sim.Name+"/")
 	}
 	return append(out, "GET /_sandbox/ledger", "POST|DELETE /_sandbox/faults")
-}
-
-// notBuilt stands in for a simulator another package has yet to provide.
-func notBuilt(name string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusNotImplemented)
-		_ = json.NewEncoder(w).Encode(map[string]string{"error": "the " + name + " simulator is not built yet"})
-	})
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -143,6 +144,10 @@ func (fs *Faults) Wrap(provider string, h http.Handler) http.Handler {
 		}
 		if fail {
 			if f.Status == Timeout {
+				// Read the body first: the server notices a client that
+				// gave up only once the body is consumed, and until then
+				// the request would hang for the whole HangLimit.
+				_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, 1<<20))
 				select {
 				case <-r.Context().Done():
 				case <-time.After(fs.HangLimit):
