@@ -282,6 +282,13 @@ func (e *Engine) send(ctx context.Context, l *lane, d *batch.Dispatch) {
 			e.finish(ctx, d, batch.Queued, rejected(rej), "preflight rejected")
 			return
 		}
+		if h, ok := IsHold(err); ok {
+			// Nothing was sent; a person decides (e.g. a payee-name close match).
+			next := *d
+			next.ProviderCode = h.ProviderCode
+			e.hold(ctx, &next, batch.Queued, h.Text)
+			return
+		}
 		// Preflight only reads; whatever went wrong, nothing was sent.
 		next := *d
 		next.NextAt = e.cfg.Now().Add(l.Retry.Backoff(d.Attempts+1, retryAfter(err)))

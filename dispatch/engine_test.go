@@ -369,3 +369,18 @@ func TestEngineRefreshOnWebhook(t *testing.T) {
 		t.Fatalf("got %+v", got)
 	}
 }
+
+func TestEnginePreflightHoldIsReviewNotSent(t *testing.T) {
+	p := &fakeProvider{preflight: func(*Instruction) error {
+		return &HoldError{ProviderCode: "CLOSE_MATCH", Text: "payee name is a close match"}
+	}}
+	j := newMemJournal(queued(1))
+	runUntil(t, p, j, nil)
+	d := j.get(1)
+	if d.State != batch.Review || d.Status != batch.PDNG || d.ProviderCode != "CLOSE_MATCH" {
+		t.Fatalf("got %+v", d)
+	}
+	if p.submits.Load() != 0 {
+		t.Fatal("a held payment was submitted")
+	}
+}
