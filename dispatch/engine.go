@@ -58,7 +58,7 @@ type Engine struct {
 }
 
 type lane struct {
-	name    string
+	name string
 	Lane
 	limiter *rate.Limiter
 	wake    chan struct{}

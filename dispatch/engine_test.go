@@ -271,8 +271,12 @@ func TestEngineUnknownOutcomeProvenNotMadeIsResent(t *testing.T) {
 
 func TestEngineUnprovableIsHeldForReview(t *testing.T) {
 	p := &fakeProvider{
-		submit: func(*Instruction) (Submission, error) { return Submission{}, &UnknownOutcomeError{Err: errors.New("timeout")} },
-		lookup: func(*Instruction) (Submission, bool, error) { return Submission{}, false, errors.New("lookup unavailable") },
+		submit: func(*Instruction) (Submission, error) {
+			return Submission{}, &UnknownOutcomeError{Err: errors.New("timeout")}
+		},
+		lookup: func(*Instruction) (Submission, bool, error) {
+			return Submission{}, false, errors.New("lookup unavailable")
+		},
 	}
 	j := newMemJournal(queued(1))
 	runUntil(t, p, j, nil)

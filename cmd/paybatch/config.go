@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -147,34 +149,50 @@ func (s Secret) MarshalYAML() (any, error) { return s.String(), nil }
 
 var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 
-// expandEnv replaces ${VAR} with the environment's value, so secrets live in
-// the environment, not in the file. An unset variable is an error naming it.
-func expandEnv(raw []byte) ([]byte, error) {
-	var missing []string
-	out := envRef.ReplaceAllFunc(raw, func(m []byte) []byte {
-		name := string(envRef.FindSubmatch(m)[1])
-		v, ok := os.LookupEnv(name)
-		if !ok {
-			missing = append(missing, name)
-		}
-		return []byte(v)
-	})
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("environment variables not set: %s", strings.Join(missing, ", "))
+// expandEnv replaces ${VAR} in every scalar value with the environment's
+// value, so secrets live in the environment, not in the file. Comments are
+// left alone (and dropped). An unset variable is an error naming it.
+func expandEnv(n *yaml.Node, missing map[string]bool) {
+	n.HeadComment, n.LineComment, n.FootComment = "", "", ""
+	if n.Kind == yaml.ScalarNode {
+		n.Value = envRef.ReplaceAllStringFunc(n.Value, func(m string) string {
+			name := envRef.FindStringSubmatch(m)[1]
+			v, ok := os.LookupEnv(name)
+			if !ok {
+				missing[name] = true
+			}
+			return v
+		})
 	}
-	return out, nil
+	for _, c := range n.Content {
+		expandEnv(c, missing)
+	}
 }
 
 // parseConfig reads YAML strictly (unknown keys are errors) and validates.
 func parseConfig(name string, raw []byte) (*Config, error) {
-	raw, err := expandEnv(raw)
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("config %s: %w", name, err)
+	}
+	missing := map[string]bool{}
+	expandEnv(&doc, missing)
+	if len(missing) > 0 {
+		names := make([]string, 0, len(missing))
+		for n := range missing {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		return nil, fmt.Errorf("config %s: environment variables not set: %s", name, strings.Join(names, ", "))
+	}
+	expanded, err := yaml.Marshal(&doc)
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", name, err)
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec := yaml.NewDecoder(bytes.NewReader(expanded))
 	dec.KnownFields(true)
 	var c Config
-	if err := dec.Decode(&c); err != nil {
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("config %s: %w", name, err)
 	}
 	if err := c.Validate(); err != nil {

@@ -97,6 +97,9 @@ func runProcess(ctx context.Context, args []string) int {
 
 	deadline := time.Now().Add(*timeout)
 	timedOut := !a.waitFinal(ctx, results, deadline)
+	// Interrupted or timed out, the reports must still be written: what has
+	// happened so far is the user's to know.
+	ctx = context.WithoutCancel(ctx)
 	for _, res := range results {
 		if res.outcome == nil {
 			continue

@@ -33,7 +33,6 @@ type Reader struct {
 	err     error
 }
 
-
 // NewReader sniffs encoding, delimiter and header row from the start of r
 // and returns a reader positioned after the header. A file that is empty,
 // binary or has no usable header is a *batch.FileError (FF01).

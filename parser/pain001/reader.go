@@ -12,7 +12,6 @@ import (
 	"github.com/paybatch/paybatch/batch"
 )
 
-
 // Reader streams the payments of one pain.001 file.
 type Reader struct {
 	lex      *lexer

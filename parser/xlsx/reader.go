@@ -56,7 +56,6 @@ func (r *Reader) Sheet() string { return r.sheet }
 // status columns on that row.
 func (r *Reader) HeaderRow() int { return r.headerRow }
 
-
 // NewReader opens the workbook and finds the header row of the sheet. A
 // file that is not a workbook, too large, has no such sheet or no usable
 // header is a *batch.FileError (FF01).
