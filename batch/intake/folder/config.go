@@ -36,7 +36,7 @@ type Config struct {
 	// NoWatch disables fsnotify; the Watch interval rescan still finds files.
 	NoWatch bool
 	Logger  *slog.Logger
-	Now     func() time.Time // injectable clock for archive dates
+	Now     func() time.Time // clock for archive dates only; completeness uses the real clock
 }
 
 // Validate reports configuration mistakes before anything touches the disk.

@@ -162,7 +162,7 @@ func (s *Source) Scan(ctx context.Context) ([]intake.Candidate, error) {
 			if s.cfg.Marker {
 				ready = names[name+intake.MarkerSuffix]
 			} else {
-				ready = s.stable.Observe(path, info.Size(), info.ModTime(), s.now())
+				ready = s.stable.Observe(path, info.Size(), info.ModTime(), time.Now())
 			}
 			if !ready {
 				waiting = true
