@@ -67,6 +67,12 @@ func (c Config) Validate() error {
 		}
 		seen[abs] = true
 	}
+	if c.Outbox != "" {
+		// Reports written into an inbox would be read back as batches.
+		if abs, err := filepath.Abs(c.Outbox); err == nil && seen[abs] {
+			errs = append(errs, fmt.Errorf("outbox %q must not be an inbox", c.Outbox))
+		}
+	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("folder source %q: %w", c.Name, err)
 	}

@@ -96,3 +96,32 @@ func TestMarkerMode(t *testing.T) {
 		t.Fatal("marker left behind; a re-upload of pay.xml would be taken before it is complete")
 	}
 }
+
+func TestConfigRefusesOutboxInInbox(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := folder.New(folder.Config{Inboxes: []string{dir}, Outbox: dir}); err == nil {
+		t.Fatal("outbox = inbox accepted")
+	}
+}
+
+func TestDeleteAfter(t *testing.T) {
+	dir := t.TempDir()
+	src := newSource(t, folder.Config{Inboxes: []string{dir}, NoWatch: true, DeleteAfter: true})
+	intaketest.WriteFile(t, dir, "gone.csv", "x")
+	f := intaketest.ClaimWhenReady(t, src, "gone.csv")
+	if err := src.Finish(context.Background(), f, intake.Outcome{}); err != nil {
+		t.Fatal(err)
+	}
+	if intaketest.Exists(dir, "processing/gone.csv") || intaketest.Exists(dir, "archive") {
+		t.Fatal("file kept")
+	}
+	// A failed file is kept even in delete mode: someone has to look at it.
+	intaketest.WriteFile(t, dir, "bad.csv", "x")
+	f = intaketest.ClaimWhenReady(t, src, "bad.csv")
+	if err := src.Finish(context.Background(), f, intake.Outcome{Failed: true, Explanation: "FF01"}); err != nil {
+		t.Fatal(err)
+	}
+	if !intaketest.Exists(dir, "failed/bad.csv") {
+		t.Fatal("failed file deleted")
+	}
+}

@@ -129,6 +129,10 @@ func (c Config) Validate() error {
 	if c.MinAge < 0 || c.PollInterval < 0 || c.DialTimeout < 0 || c.KeepAlive < 0 {
 		errs = append(errs, errors.New("durations must not be negative"))
 	}
+	if c.Outbox != "" && path.Clean(c.Outbox) == path.Clean(c.Inbox) {
+		// Reports written into the inbox would be read back as batches.
+		errs = append(errs, fmt.Errorf("outbox %q must not be the inbox", c.Outbox))
+	}
 	if c.Instance != "" && path.Base(c.Instance) != c.Instance {
 		errs = append(errs, fmt.Errorf("instance %q must be a plain name", c.Instance))
 	}
