@@ -264,7 +264,13 @@ func (s *Source) Recover(ctx context.Context) ([]*intake.Claimed, error) {
 			Recovered:      true,
 		}
 		if err := s.stage(ctx, f); err != nil {
-			return nil, fmt.Errorf("recover %s: %w", name, err)
+			if errors.Is(err, intake.ErrUnavailable) {
+				return nil, fmt.Errorf("recover %s: %w", name, err)
+			}
+			// One unreadable file must not hold back the others; it stays
+			// in processing/ and is tried again at the next start.
+			s.log.Error("intake: could not stage file left in processing", "file", name, "err", err)
+			continue
 		}
 		out = append(out, f)
 	}
