@@ -281,3 +281,19 @@ func TestLookupOnWrongPathIsNotProof(t *testing.T) {
 		t.Fatalf("Lookup on a wrong path = %v, %v; want an error", found, err)
 	}
 }
+
+func TestSandboxListPages(t *testing.T) {
+	f := newFixture(t, nil)
+	for i := 0; i < 3; i++ {
+		if _, err := f.c.Submit(context.Background(), instr(1000)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var page2 []payout
+	if err := f.c.call(context.Background(), "GET", "/users/"+testUser+"/payouts?page=2&perpage=2", nil, &page2); err != nil {
+		t.Fatal(err)
+	}
+	if len(page2) != 1 {
+		t.Fatalf("page 2 of 3 payouts by 2 holds %d", len(page2))
+	}
+}

@@ -4,13 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -18,27 +15,8 @@ import (
 
 	"github.com/paybatch/paybatch/batch"
 	"github.com/paybatch/paybatch/dispatch"
+	"github.com/paybatch/paybatch/dispatch/providertest"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
-}
 
 // dumpRequest renders method, URI, the headers the adapter sets (the token
 // checked and replaced) and the indented body.
@@ -111,7 +89,7 @@ func TestGoldenRequests(t *testing.T) {
 		t.Fatalf("%d requests, want %d", len(seen), len(names))
 	}
 	for i, n := range names {
-		golden(t, n, seen[i])
+		providertest.Golden(t, n, seen[i])
 	}
 }
 
@@ -157,7 +135,7 @@ func TestGoldenSandboxErrors(t *testing.T) {
 			if err := json.Indent(&pretty, body, "", "  "); err != nil {
 				t.Fatalf("%s: not JSON: %s", tc.name, body)
 			}
-			golden(t, tc.name, pretty.Bytes())
+			providertest.Golden(t, tc.name, pretty.Bytes())
 		}
 	}
 }

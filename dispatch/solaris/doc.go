@@ -30,6 +30,8 @@
 //     "mismatch" get NO_MATCH from the verification itself (BE01 before any
 //     create), "closematch" gets CLOSE_MATCH, "notpossible"
 //     VERIFICATION_NOT_POSSIBLE.
+//   - The sandbox's ledger records the reference as the payment's key (it
+//     never sees the key itself); with UUID keys the two are the same.
 //   - Declined transfers carry decline_reason [I]: insufficient_funds → AM04,
 //     invalid_account → AC01, not_allowed → AG01, anything else NARR.
 package solaris
