@@ -318,11 +318,19 @@ func isXMLChar(r rune) bool {
 }
 
 func (l *lexer) readEndTag() error {
-	i, err := l.indexFrom(2, []byte{'>'})
-	if err != nil {
-		return err
+	i := 2
+	for ; l.r+i < l.w && l.buf[l.r+i] != '>'; i++ {
 	}
-	name := bytes.TrimRight(l.buf[l.r+2:l.r+i], " \t\r\n")
+	if l.r+i == l.w {
+		var err error
+		if i, err = l.indexFrom(2, []byte{'>'}); err != nil {
+			return err
+		}
+	}
+	name := l.buf[l.r+2 : l.r+i]
+	for len(name) > 0 && isSpace(name[len(name)-1]) {
+		name = name[:len(name)-1]
+	}
 	l.r += i + 1
 	return l.closeElement(name)
 }
@@ -431,6 +439,9 @@ func (l *lexer) readBang() (isText bool, err error) {
 		if !utf8.Valid(raw) {
 			return false, syntaxErr("invalid UTF-8 in CDATA")
 		}
+		if isBlank(raw) {
+			return false, nil // like blank text between elements
+		}
 		l.kind, l.text = tokText, raw
 		return true, nil
 	}
@@ -442,15 +453,18 @@ func (l *lexer) readBang() (isText bool, err error) {
 
 // readStartTag reads a start tag; '>' may appear inside quoted values.
 func (l *lexer) readStartTag() error {
-	// Fast path: most tags have no attributes, so no quotes before '>'.
-	if j := bytes.IndexByte(l.buf[l.r+1:l.w], '>'); j >= 0 {
-		tag := l.buf[l.r+1 : l.r+1+j]
-		if bytes.IndexByte(tag, '"') < 0 && bytes.IndexByte(tag, '\'') < 0 {
-			if bytes.IndexByte(tag, '<') >= 0 {
-				return syntaxErr("'<' inside a tag")
-			}
-			l.r += j + 2
+	// Fast path: most tags are short and have no attributes, so one plain
+	// scan finds their end.
+	for i := l.r + 1; i < l.w; i++ {
+		switch l.buf[i] {
+		case '>':
+			tag := l.buf[l.r+1 : i]
+			l.r = i + 1
 			return l.parseStartTag(tag)
+		case '<':
+			return syntaxErr("'<' inside a tag")
+		case '"', '\'':
+			i = l.w // quoted values may hold '>': take the careful path
 		}
 	}
 	i, quote := 1, byte(0)
@@ -552,18 +566,23 @@ func (l *lexer) parseStartTag(tag []byte) error {
 // validName is a cheap check of an XML name: no markup characters, and not
 // starting with a digit, '-' or '.'.
 func validName(b []byte) bool {
-	if len(b) == 0 {
-		return false
-	}
-	switch c := b[0]; {
-	case c >= '0' && c <= '9', c == '-', c == '.':
+	if len(b) == 0 || notNameStart[b[0]] {
 		return false
 	}
 	for _, c := range b {
-		switch c {
-		case '<', '>', '/', '=', '"', '\'', '&', ' ', '\t', '\r', '\n', '!', '?':
+		if notNameByte[c] {
 			return false
 		}
 	}
 	return true
 }
+
+var notNameByte, notNameStart = func() (nb, ns [256]bool) {
+	for _, c := range []byte("<>/=\"'& \t\r\n!?") {
+		nb[c], ns[c] = true, true
+	}
+	for _, c := range []byte("0123456789-.") {
+		ns[c] = true
+	}
+	return nb, ns
+}()
