@@ -10,10 +10,7 @@ import (
 	"strings"
 
 	"github.com/paybatch/paybatch/batch"
-	"github.com/paybatch/paybatch/parser"
 )
-
-var _ parser.Reader = (*Reader)(nil)
 
 // Reader streams the payments of one pain.001 file.
 type Reader struct {
