@@ -46,11 +46,11 @@ func pseudoAttr(decl []byte, name string) string {
 	if i < 0 {
 		return ""
 	}
-	rest := bytes.TrimLeft(decl[i+len(name):], " \t\r\n")
+	rest := trimLeftSpace(decl[i+len(name):])
 	if len(rest) == 0 || rest[0] != '=' {
 		return ""
 	}
-	rest = bytes.TrimLeft(rest[1:], " \t\r\n")
+	rest = trimLeftSpace(rest[1:])
 	if len(rest) == 0 || rest[0] != '"' && rest[0] != '\'' {
 		return ""
 	}

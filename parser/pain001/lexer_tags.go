@@ -15,10 +15,7 @@ func (l *lexer) readEndTag() error {
 			return err
 		}
 	}
-	name := l.buf[l.r+2 : l.r+i]
-	for len(name) > 0 && isSpace(name[len(name)-1]) {
-		name = name[:len(name)-1]
-	}
+	name := trimRightSpace(l.buf[l.r+2 : l.r+i])
 	l.r += i + 1
 	return l.closeElement(name)
 }
@@ -114,7 +111,7 @@ func (l *lexer) parseStartTag(tag []byte) error {
 	l.attrs = l.attrs[:0]
 	rest := tag[end:]
 	for {
-		trimmed := bytes.TrimLeft(rest, " \t\r\n")
+		trimmed := trimLeftSpace(rest)
 		if len(trimmed) == 0 {
 			break
 		}
@@ -125,8 +122,8 @@ func (l *lexer) parseStartTag(tag []byte) error {
 		if eq <= 0 {
 			return syntaxErr("attribute without value in <%s>", name)
 		}
-		an := bytes.TrimRight(trimmed[:eq], " \t\r\n")
-		v := bytes.TrimLeft(trimmed[eq+1:], " \t\r\n")
+		an := trimRightSpace(trimmed[:eq])
+		v := trimLeftSpace(trimmed[eq+1:])
 		if !validName(an) || len(v) == 0 || v[0] != '"' && v[0] != '\'' {
 			return syntaxErr("malformed attribute in <%s>", name)
 		}
@@ -185,3 +182,18 @@ var notNameByte, notNameStart = func() (nb, ns [256]bool) {
 	}
 	return nb, ns
 }()
+
+// The XML blanks only; bytes.TrimLeft with a cutset costs a set per call.
+func trimLeftSpace(b []byte) []byte {
+	for len(b) > 0 && isSpace(b[0]) {
+		b = b[1:]
+	}
+	return b
+}
+
+func trimRightSpace(b []byte) []byte {
+	for len(b) > 0 && isSpace(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
+}
