@@ -41,8 +41,11 @@ func (l *lexer) closeElement(name []byte) error {
 }
 
 func localName(q []byte) []byte {
-	if i := bytes.IndexByte(q, ':'); i >= 0 {
-		return q[i+1:]
+	// Names are short: a plain loop beats IndexByte's call overhead.
+	for i, c := range q {
+		if c == ':' {
+			return q[i+1:]
+		}
 	}
 	return q
 }

@@ -50,10 +50,21 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\
 
 // decodeText checks UTF-8, resolves entities and normalises line ends.
 func (l *lexer) decodeText(raw []byte) ([]byte, error) {
-	if !utf8.Valid(raw) {
+	// One pass over the usually short, plain ASCII value decides whether
+	// anything more is needed.
+	plain, ascii := true, true
+	for _, c := range raw {
+		switch {
+		case c >= utf8.RuneSelf:
+			ascii = false
+		case c == '&' || c == '\r':
+			plain = false
+		}
+	}
+	if !ascii && !utf8.Valid(raw) {
 		return nil, syntaxErr("invalid UTF-8 in text")
 	}
-	if bytes.IndexByte(raw, '&') < 0 && bytes.IndexByte(raw, '\r') < 0 {
+	if plain {
 		return raw, nil
 	}
 	out := l.scratch[:0]
