@@ -108,6 +108,9 @@ func (l *lexer) parseStartTag(tag []byte) error {
 		end++
 	}
 	name := tag[:end]
+	if len(name) > maxNameBytes {
+		return syntaxErr("element name longer than %d bytes", maxNameBytes)
+	}
 	if !validName(name) {
 		return syntaxErr("invalid element name %q", name)
 	}

@@ -73,6 +73,7 @@ func TestLexer(t *testing.T) {
 		{in: `<a b="x/>`, err: "unexpected end of file"},
 		{in: `<a b="<"/>`, err: "'<' in an attribute value"},
 		{in: `<1a/>`, err: "invalid element name"},
+		{in: "<" + strings.Repeat("n", maxNameBytes+1) + "/>", err: "element name longer than"},
 		{in: `<!DOCTYPE a><a/>`, err: "DOCTYPE"},
 		{in: `<a><!ENTITY x "y"></a>`, err: "DOCTYPE"},
 		{in: `<a><!-- never closed </a>`, err: "unexpected end of file"},
