@@ -166,7 +166,19 @@ func (l *lexer) advance() error {
 			}
 			return io.EOF
 		}
-		if l.buf[l.r] != '<' {
+		if c := l.buf[l.r]; c != '<' {
+			// Indentation between tags is most of the text in a file:
+			// skip it here without the general text path.
+			if isSpace(c) {
+				j := l.r + 1
+				for j < l.w && isSpace(l.buf[j]) {
+					j++
+				}
+				if j < l.w && l.buf[j] == '<' {
+					l.r = j
+					continue
+				}
+			}
 			if err := l.readText(); err != nil {
 				return err
 			}
