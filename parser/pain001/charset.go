@@ -15,8 +15,8 @@ import (
 var bomUTF8 = []byte{0xEF, 0xBB, 0xBF}
 
 // prepare strips a UTF-8 BOM and turns UTF-16 input (with or without BOM)
-// into UTF-8 before the XML decoder sees it: encoding/xml reads bytes and
-// cannot even find the XML declaration in UTF-16. utf16 reports that the
+// into UTF-8 before the lexer sees it: the lexer works on bytes and
+// could not even find the XML declaration in UTF-16. utf16 reports that the
 // stream was converted, so the declared encoding="UTF-16" must then be
 // ignored.
 func prepare(br *bufio.Reader) (r io.Reader, utf16 bool) {

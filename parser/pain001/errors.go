@@ -9,9 +9,10 @@ import (
 )
 
 var (
-	errTooDeep    = fmt.Errorf("elements nested deeper than %d levels", MaxDepth)
-	errDirective  = errors.New("DOCTYPE and other directives are not allowed")
-	errTxTooLarge = fmt.Errorf("one transaction holds more than %d bytes of text", maxTxBytes)
+	errTooDeep       = fmt.Errorf("elements nested deeper than %d levels", MaxDepth)
+	errDirective     = errors.New("DOCTYPE and other directives are not allowed")
+	errTxTooLarge    = fmt.Errorf("one transaction holds more than %d bytes of text", maxTxBytes)
+	errTooManyBlocks = fmt.Errorf("more than %d payment information blocks (PmtInf)", MaxBlocks)
 )
 
 // readError marks a failure of the underlying io.Reader (a disk or network
@@ -52,7 +53,7 @@ func classify(err error) error {
 	switch {
 	case errors.Is(err, errTokenTooLarge):
 		return ff01(fmt.Sprintf("a text node or tag is larger than %d bytes", MaxTokenBytes), err)
-	case errors.Is(err, errTooDeep), errors.Is(err, errTxTooLarge):
+	case errors.Is(err, errTooDeep), errors.Is(err, errTxTooLarge), errors.Is(err, errTooManyBlocks):
 		return ff01(err.Error(), err)
 	case errors.Is(err, errDirective):
 		return ff01("the file contains a DOCTYPE or other directive, which payment files never need (entity expansion is refused)", err)

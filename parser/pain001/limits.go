@@ -13,6 +13,13 @@ const (
 	// MaxTokenBytes bounds one token: a text node, a tag with its
 	// attributes, a comment or a CDATA section.
 	MaxTokenBytes = 1 << 20
+	// maxNameBytes bounds an element name: open names are kept, and 64
+	// levels of megabyte names would be a memory vector of their own.
+	maxNameBytes = 256
+	// MaxBlocks bounds the PmtInf blocks of one file. Infos keeps every
+	// block, so without it a file of empty <PmtInf/> elements would grow
+	// memory with its size; real files have a handful, rarely thousands.
+	MaxBlocks = 100_000
 	// maxTxBytes bounds the text collected for one transaction (repeated
 	// Ustrd lines, CDATA sections split into many tokens).
 	maxTxBytes = 4 << 20

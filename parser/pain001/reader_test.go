@@ -359,3 +359,18 @@ func TestNextErrorIsNotFileErrorOnIOFailure(t *testing.T) {
 type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+func TestTooManyBlocks(t *testing.T) {
+	head := `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"><CstmrCdtTrfInitn><GrpHdr><MsgId>M</MsgId></GrpHdr>`
+	blocks := func(n int) io.Reader {
+		return strings.NewReader(head + strings.Repeat("<PmtInf/>", n) + `</CstmrCdtTrfInitn></Document>`)
+	}
+	if res := readAll(t, blocks(MaxBlocks)); res.err != nil || len(res.r.Infos()) != MaxBlocks {
+		t.Fatalf("%d blocks refused: %v", MaxBlocks, res.err)
+	}
+	res := readAll(t, blocks(MaxBlocks+1))
+	if res.stage != "next" {
+		t.Fatalf("stage %q: %v", res.stage, res.err)
+	}
+	wantFF01(t, res.err, "payment information blocks")
+}

@@ -79,6 +79,9 @@ func (r *Reader) skip() error {
 // openBlock reads the PmtInf header fields up to its first transaction and
 // returns that transaction, or nil when the block has none.
 func (r *Reader) openBlock() (*batch.Payment, error) {
+	if len(r.infos) >= MaxBlocks {
+		return nil, errTooManyBlocks
+	}
 	var v values
 	hasTx, err := r.collect(pmtInfPaths, &v, "CdtTrfTxInf")
 	if err != nil {

@@ -1,0 +1,205 @@
+package pain001
+
+import (
+	"bytes"
+	"unicode/utf8"
+)
+
+func (l *lexer) readEndTag() error {
+	i := 2
+	for ; l.r+i < l.w && l.buf[l.r+i] != '>'; i++ {
+	}
+	if l.r+i == l.w {
+		var err error
+		if i, err = l.indexFrom(2, []byte{'>'}); err != nil {
+			return err
+		}
+	}
+	name := trimRightSpace(l.buf[l.r+2 : l.r+i])
+	l.r += i + 1
+	return l.closeElement(name)
+}
+
+func (l *lexer) closeElement(name []byte) error {
+	n := len(l.opens)
+	if n == 0 {
+		return syntaxErr("unexpected end tag </%s>", name)
+	}
+	open := l.names[l.opens[n-1]:]
+	if !bytes.Equal(open, name) {
+		return syntaxErr("element <%s> closed by </%s>", open, name)
+	}
+	l.kind = tokEnd
+	l.qname = open
+	l.local = localName(open)
+	l.names = l.names[:l.opens[n-1]]
+	l.opens = l.opens[:n-1]
+	if n == 1 {
+		l.rootEnded = true
+	}
+	return nil
+}
+
+func localName(q []byte) []byte {
+	// Names are short: a plain loop beats IndexByte's call overhead.
+	for i, c := range q {
+		if c == ':' {
+			return q[i+1:]
+		}
+	}
+	return q
+}
+
+// readStartTag reads a start tag; '>' may appear inside quoted values.
+func (l *lexer) readStartTag() error {
+	// Fast path: most tags are short and have no attributes, so one plain
+	// scan finds their end.
+	for i := l.r + 1; i < l.w; i++ {
+		switch l.buf[i] {
+		case '>':
+			tag := l.buf[l.r+1 : i]
+			l.r = i + 1
+			return l.parseStartTag(tag)
+		case '<':
+			return syntaxErr("'<' inside a tag")
+		case '"', '\'':
+			i = l.w // quoted values may hold '>': take the careful path
+		}
+	}
+	i, quote := 1, byte(0)
+	for {
+		if l.r+i >= l.w {
+			if i > MaxTokenBytes {
+				return errTokenTooLarge
+			}
+			if !l.fill() {
+				return l.eofErr()
+			}
+			continue
+		}
+		c := l.buf[l.r+i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			} else if c == '<' {
+				return syntaxErr("'<' in an attribute value")
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '<':
+			return syntaxErr("'<' inside a tag")
+		case c == '>':
+			tag := l.buf[l.r+1 : l.r+i]
+			l.r += i + 1
+			return l.parseStartTag(tag)
+		}
+		i++
+	}
+}
+
+func (l *lexer) parseStartTag(tag []byte) error {
+	self := len(tag) > 0 && tag[len(tag)-1] == '/'
+	if self {
+		tag = tag[:len(tag)-1]
+	}
+	end := 0
+	for end < len(tag) && !isSpace(tag[end]) {
+		end++
+	}
+	name := tag[:end]
+	if len(name) > maxNameBytes {
+		return syntaxErr("element name longer than %d bytes", maxNameBytes)
+	}
+	if !validName(name) {
+		return syntaxErr("invalid element name %q", name)
+	}
+	l.attrs = l.attrs[:0]
+	rest := tag[end:]
+	for {
+		trimmed := trimLeftSpace(rest)
+		if len(trimmed) == 0 {
+			break
+		}
+		if len(trimmed) == len(rest) {
+			return syntaxErr("attributes of <%s> must be separated by blanks", name)
+		}
+		eq := bytes.IndexByte(trimmed, '=')
+		if eq <= 0 {
+			return syntaxErr("attribute without value in <%s>", name)
+		}
+		an := trimRightSpace(trimmed[:eq])
+		v := trimLeftSpace(trimmed[eq+1:])
+		if !validName(an) || len(v) == 0 || v[0] != '"' && v[0] != '\'' {
+			return syntaxErr("malformed attribute in <%s>", name)
+		}
+		close := bytes.IndexByte(v[1:], v[0])
+		if close < 0 {
+			return syntaxErr("unterminated attribute value in <%s>", name)
+		}
+		val := v[1 : close+1]
+		if bytes.IndexByte(val, '&') >= 0 || !utf8.Valid(val) {
+			dec, err := l.decodeText(val)
+			if err != nil {
+				return err
+			}
+			val = append([]byte(nil), dec...) // scratch is reused
+		}
+		l.attrs = append(l.attrs, attr{name: an, value: val})
+		rest = v[close+2:]
+	}
+	if l.rootEnded {
+		return syntaxErr("a second root element <%s>", name)
+	}
+	if len(l.opens) >= MaxDepth {
+		return errTooDeep
+	}
+	l.opens = append(l.opens, len(l.names))
+	l.names = append(l.names, name...)
+	l.kind = tokStart
+	l.qname = l.names[l.opens[len(l.opens)-1]:]
+	l.local = localName(l.qname)
+	l.sawRoot = true
+	l.sawDecl = true
+	l.pendingEnd = self
+	return nil
+}
+
+// validName is a cheap check of an XML name: no markup characters, and not
+// starting with a digit, '-' or '.'.
+func validName(b []byte) bool {
+	if len(b) == 0 || notNameStart[b[0]] {
+		return false
+	}
+	for _, c := range b {
+		if notNameByte[c] {
+			return false
+		}
+	}
+	return true
+}
+
+var notNameByte, notNameStart = func() (nb, ns [256]bool) {
+	for _, c := range []byte("<>/=\"'& \t\r\n!?") {
+		nb[c], ns[c] = true, true
+	}
+	for _, c := range []byte("0123456789-.") {
+		ns[c] = true
+	}
+	return nb, ns
+}()
+
+// The XML blanks only; bytes.TrimLeft with a cutset costs a set per call.
+func trimLeftSpace(b []byte) []byte {
+	for len(b) > 0 && isSpace(b[0]) {
+		b = b[1:]
+	}
+	return b
+}
+
+func trimRightSpace(b []byte) []byte {
+	for len(b) > 0 && isSpace(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
+}
