@@ -302,3 +302,28 @@ func TestFutureDatedPaymentWaitsForItsDay(t *testing.T) {
 		t.Fatalf("after the day came: %d submits, status %s", h.fake.submits.Load(), b.Status)
 	}
 }
+
+// A replayed file, re-serialised so its bytes differ but with the same MsgId
+// and initiating party, is a duplicate too.
+func TestSameMsgIDIsDuplicate(t *testing.T) {
+	h := newHarness(t, nil)
+	src, err := os.ReadFile(sample("supplier-payments.pain.001.001.09.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := h.ingest(writeFile(t, t.TempDir(), "a.xml", string(src)))
+	if first.Failed() {
+		t.Fatalf("first: %+v", first)
+	}
+	h.waitFinal(first.BatchID)
+	sent := h.fake.submits.Load()
+	replay := strings.Replace(string(src), "?>", "?>\n<!-- exported again -->", 1)
+	again := h.ingest(writeFile(t, t.TempDir(), "b.xml", replay))
+	if !again.Duplicate || again.DuplicateOf != first.BatchID || !strings.Contains(again.Message, "MsgId") {
+		t.Fatalf("replay: %+v", again)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if h.fake.submits.Load() != sent {
+		t.Fatal("the replayed file sent payments")
+	}
+}
