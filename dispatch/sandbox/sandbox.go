@@ -5,6 +5,7 @@
 package sandbox
 
 import (
+	"log/slog"
 	"net/http"
 	"sync"
 	"time"
@@ -31,6 +32,8 @@ type Options struct {
 	// SweepInterval is how often Start's ticker settles due payouts so
 	// their webhooks go out unasked; default 100ms.
 	SweepInterval time.Duration
+	// Log receives webhook delivery problems; nil means slog.Default.
+	Log *slog.Logger
 }
 
 // Sandbox is the set of simulators sharing one simulate.Env.
@@ -64,6 +67,7 @@ func New(opts Options) *Sandbox {
 	if opts.Seed != 0 {
 		env.Faults = simulate.NewFaults(opts.Seed)
 	}
+	env.Webhooks.Log = opts.Log
 	for name, t := range opts.Webhooks {
 		_ = env.Webhooks.Set(name, t) // a bad URL only disables that target
 	}
