@@ -127,8 +127,15 @@ func (m *metrics) webhook(provider, result string) {
 	m.webhooks.WithLabelValues(provider, result).Inc()
 }
 
-// instrument wraps a provider so every call is timed.
+// instrument wraps a provider so every call is timed, and starts its
+// counters at zero so that dashboards and alerts see them before the first
+// retry, reconciliation or hold.
 func (m *metrics) instrument(name string, p dispatch.Provider) dispatch.Provider {
+	m.retries.WithLabelValues(name)
+	m.holds.WithLabelValues(name)
+	for _, to := range []batch.DispatchState{batch.Submitted, batch.Done, batch.Sending, batch.Review} {
+		m.reconciled.WithLabelValues(name, string(to))
+	}
 	return &timedProvider{Provider: p, name: name, m: m}
 }
 
