@@ -30,8 +30,10 @@ type app struct {
 	store      *store.Store
 	engine     *dispatch.Engine
 	pipe       *pipeline.Pipeline
-	sandbox    bool   // payments go to simulators: no real money moves
-	sandboxURL string // where the simulators answer
+	sandbox    bool             // payments go to simulators: no real money moves
+	sandboxURL string           // where the simulators answer
+	sb         *sandbox.Sandbox // the in-process simulators, if started here
+	metrics    *metrics
 	closers    []func()
 }
 
@@ -82,6 +84,7 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (a *app, err err
 		return a, err
 	}
 	a.closers = append(a.closers, func() { a.store.Close() })
+	a.metrics = newMetrics(a.store.CountByProvider, log)
 
 	if cfg.Sandbox.Enabled {
 		a.sandbox = true
@@ -90,11 +93,11 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (a *app, err err
 			a.sandboxURL = cfg.Sandbox.URL
 		}
 		if a.sandboxURL == "" {
-			url, stop, err := startSandbox(cfg.Sandbox.SettleDelay)
+			url, sb, stop, err := startSandbox(cfg.Sandbox.SettleDelay, log)
 			if err != nil {
 				return a, err
 			}
-			a.sandboxURL = url
+			a.sandboxURL, a.sb = url, sb
 			a.closers = append(a.closers, stop)
 		}
 		log.Warn("SANDBOX MODE: payments go to the provider simulators; no real money moves", "sandbox", a.sandboxURL)
@@ -108,6 +111,7 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (a *app, err err
 	lanes := map[string]dispatch.Lane{}
 	for name, p := range providers {
 		pc := cfg.Providers[name]
+		p = a.metrics.instrument(name, p)
 		caps[name] = p.Capabilities()
 		lanes[name] = dispatch.Lane{Provider: p, Concurrency: pc.Concurrency, Rate: rate.Limit(pc.Rate), Burst: pc.Burst,
 			Retry: dispatch.RetryPolicy{MaxAttempts: pc.Retry.MaxAttempts, BaseDelay: pc.Retry.BaseDelay, MaxDelay: pc.Retry.MaxDelay}}
@@ -120,6 +124,7 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (a *app, err err
 		Lanes: lanes, Journal: a.store, Log: log,
 		Grace: cfg.Dispatch.Grace, ReviewAfter: cfg.Dispatch.ReviewAfter,
 		PollMin: cfg.Dispatch.PollMin, PollMax: cfg.Dispatch.PollMax, CallTimeout: cfg.Dispatch.CallTimeout,
+		OnChange: a.metrics.onChange,
 	})
 	if err != nil {
 		return a, err
@@ -156,15 +161,18 @@ func (a *app) Close() {
 
 // startSandbox serves the four simulators on a loopback port, over real
 // HTTP, so the adapters run exactly as they would against the providers.
-func startSandbox(settle time.Duration) (url string, stop func(), err error) {
-	sb := sandbox.New(sandbox.Options{SettleDelay: settle})
+// Its webhook delivery runs but has no targets until sandboxWebhooks.
+func startSandbox(settle time.Duration, log *slog.Logger) (url string, sb *sandbox.Sandbox, stop func(), err error) {
+	sb = sandbox.New(sandbox.Options{SettleDelay: settle, Log: log})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return "", nil, fmt.Errorf("sandbox listener: %w", err)
+		return "", nil, nil, fmt.Errorf("sandbox listener: %w", err)
 	}
 	srv := &http.Server{Handler: sb.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
-	return "http://" + ln.Addr().String(), func() {
+	sb.Start()
+	return "http://" + ln.Addr().String(), sb, func() {
+		sb.Stop()
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		srv.Shutdown(ctx)

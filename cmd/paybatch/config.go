@@ -106,6 +106,14 @@ type ProviderConfig struct {
 	Burst       int         `yaml:"burst"`
 	Retry       RetryConfig `yaml:"retry"`
 	Options     yaml.Node   `yaml:"options"`
+	// WebhookSecret authenticates POST /webhooks/{name} as the type does:
+	// Solaris HMAC key, p100 Authorization value, S-money HMAC key [I],
+	// Wirex optional token [I]. Empty refuses every webhook (Wirex: none
+	// required, a webhook only triggers a re-fetch).
+	WebhookSecret Secret `yaml:"webhook_secret"`
+	// WebhookHeader overrides the header the signature or token is read
+	// from (S-money and Wirex, whose headers are paybatch's choice).
+	WebhookHeader string `yaml:"webhook_header"`
 }
 
 // RetryConfig mirrors dispatch.RetryPolicy.

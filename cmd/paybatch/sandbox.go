@@ -40,6 +40,9 @@ func serveSandbox(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	}
 	sb := sandbox.New(sandbox.Options{SettleDelay: *settle})
 	srv := &http.Server{Handler: sb.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	// Webhook delivery idles until POST /_sandbox/webhooks names a target.
+	sb.Start()
+	defer sb.Stop()
 
 	base := "http://" + ln.Addr().String()
 	fmt.Fprintln(stdout, "*** SANDBOX: simulated payout providers. NO REAL MONEY MOVES. ***")

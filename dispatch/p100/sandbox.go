@@ -171,8 +171,33 @@ func (s *Sandbox) evaluate(t *sbTransfer) (string, *apiError) {
 	if t.status != status {
 		t.status = status
 		s.env.Ledger.SetStatus(s.name, t.id, status)
+		s.notify(t)
 	}
 	return status, e
+}
+
+// notify sends p100's webhook for t's new status: the body names the
+// transfer [I], the shared secret goes in Authorization [D].
+func (s *Sandbox) notify(t *sbTransfer) {
+	if !s.env.Webhooks.Enabled() {
+		return
+	}
+	body, _ := json.Marshal(WebhookEvent{Type: WebhookEventType, TransferID: t.id, Status: t.status})
+	s.env.Webhooks.Send(s.name, body, func(h http.Header, _ []byte, secret string) {
+		h.Set(WebhookAuthHeader, secret)
+	})
+}
+
+// Sweep settles every transfer that is due, so webhooks go out without
+// anyone reading the transfer first.
+func (s *Sandbox) Sweep() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, t := range s.transfers {
+		if t.status == StatusCreated {
+			s.evaluate(t)
+		}
+	}
 }
 
 func (s *Sandbox) details(w http.ResponseWriter, r *http.Request) {

@@ -10,6 +10,8 @@ import (
 type Env struct {
 	Ledger *Ledger
 	Faults *Faults
+	// Webhooks delivers the simulators' webhooks; no targets by default.
+	Webhooks *Webhooks
 	// SettleDelay is how long a payout stays pending before it turns final.
 	SettleDelay time.Duration
 	// Now is the clock; tests inject their own.
@@ -22,7 +24,7 @@ type Env struct {
 // NewEnv returns an environment with an empty ledger, no faults, the real
 // clock and the given settle delay.
 func NewEnv(settle time.Duration) *Env {
-	return &Env{Ledger: NewLedger(), Faults: NewFaults(1), SettleDelay: settle, Now: time.Now}
+	return &Env{Ledger: NewLedger(), Faults: NewFaults(1), Webhooks: NewWebhooks(), SettleDelay: settle, Now: time.Now}
 }
 
 // Settled reports whether a payout created at created is past the delay.

@@ -242,8 +242,31 @@ func (s *Sandbox) advance(p *sbPayout) payout {
 		p.p.ExecutedDate = &d
 		p.p.Fee.Status = feeSucceeded
 		s.env.Ledger.SetStatus(s.opts.Name, strconv.FormatInt(p.p.ID, 10), "executed")
+		s.notify(p)
 	}
 	return p.p
+}
+
+// notify sends the payout as webhook body, signed as paybatch chose for
+// S-money [I] (see webhook.go).
+func (s *Sandbox) notify(p *sbPayout) {
+	if !s.env.Webhooks.Enabled() {
+		return
+	}
+	body, _ := json.Marshal(p.p)
+	s.env.Webhooks.Send(s.opts.Name, body, func(h http.Header, body []byte, secret string) {
+		h.Set(WebhookSignatureHeader, SignWebhook([]byte(secret), body))
+	})
+}
+
+// Sweep settles every payout that is due, so webhooks go out without
+// anyone reading the payout first.
+func (s *Sandbox) Sweep() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, p := range s.payouts {
+		s.advance(p)
+	}
 }
 
 func (s *Sandbox) get(w http.ResponseWriter, r *http.Request) {

@@ -295,8 +295,38 @@ func (s *Sandbox) advance(t *sbTransfer) transfer {
 		if t.booked {
 			s.env.Ledger.SetStatus(s.opts.Name, t.t.ID, t.t.Status)
 		}
+		if t.t.Status != stAccepted {
+			s.notify(t)
+		}
 	}
 	return t.t
+}
+
+// notify sends Solaris' webhook for a settled transfer: DECLINED or
+// BOOKING [D], the transfer as body [I], signed with HMAC-SHA256 [D].
+func (s *Sandbox) notify(t *sbTransfer) {
+	if !s.env.Webhooks.Enabled() {
+		return
+	}
+	event := EventBooking
+	if t.t.Status == stDeclined {
+		event = EventSCTDeclined
+	}
+	body, _ := json.Marshal(t.t)
+	s.env.Webhooks.Send(s.opts.Name, body, func(h http.Header, body []byte, secret string) {
+		h.Set(WebhookEventHeader, event)
+		h.Set(SignatureHeader, Sign([]byte(secret), body))
+	})
+}
+
+// Sweep settles every transfer that is due, so webhooks go out without
+// anyone reading the transfer first.
+func (s *Sandbox) Sweep() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, t := range s.transfers {
+		s.advance(t)
+	}
 }
 
 func (s *Sandbox) get(w http.ResponseWriter, r *http.Request) {

@@ -245,8 +245,33 @@ func (s *Sandbox) view(a *sbActivity) activity {
 	if v.Status != a.status {
 		a.status = v.Status
 		s.env.Ledger.SetStatus(s.opts.Name, a.id, v.Status)
+		s.notify(v)
 	}
 	return v
+}
+
+// notify sends the activity as Wirex does [D]: unsigned; the optional
+// token is paybatch's own [I].
+func (s *Sandbox) notify(v activity) {
+	if !s.env.Webhooks.Enabled() {
+		return
+	}
+	body, _ := json.Marshal(v)
+	s.env.Webhooks.Send(s.opts.Name, body, func(h http.Header, _ []byte, secret string) {
+		if secret != "" {
+			h.Set(WebhookTokenHeader, secret)
+		}
+	})
+}
+
+// Sweep settles every activity that is due, so webhooks go out without
+// anyone reading the feed first.
+func (s *Sandbox) Sweep() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, a := range s.activities {
+		s.view(a)
+	}
 }
 
 func (s *Sandbox) feed(w http.ResponseWriter, r *http.Request) {
