@@ -29,15 +29,6 @@ func TestRetryAfter(t *testing.T) {
 	}
 }
 
-func TestMaskIBAN(t *testing.T) {
-	if got := MaskIBAN("DE89 3704 0044 0532 0130 00"); got != "DE89**************3000" {
-		t.Errorf("MaskIBAN = %q", got)
-	}
-	if got := MaskIBAN("DE89"); got != "****" {
-		t.Errorf("short MaskIBAN = %q", got)
-	}
-}
-
 func TestTitle(t *testing.T) {
 	got, err := Title("k-1", "E2E 1", "", "  rent   May ", 140)
 	if err != nil || got != "k-1 E2E_1 - rent May" {
@@ -110,5 +101,21 @@ func TestClassification(t *testing.T) {
 	terr := c.Transient(resp, "get")
 	if u, ok := dispatch.IsUnknown(terr); !ok || u.RetryAfter != 3*time.Second {
 		t.Fatalf("503: %v", terr)
+	}
+}
+
+func TestHMACRoundTripAndForgery(t *testing.T) {
+	secret, body := []byte("s"), []byte(`{"id":"x"}`)
+	sig := SignHMAC(secret, body)
+	if !VerifyHMAC(secret, body, sig) || !VerifyHMAC(secret, body, " "+sig+" ") {
+		t.Fatal("a genuine signature did not verify")
+	}
+	for _, bad := range []string{"", sig[:len(sig)-1], "sha1=" + sig[7:], SignHMAC([]byte("other"), body), SignHMAC(secret, []byte(`{"id":"y"}`))} {
+		if VerifyHMAC(secret, body, bad) {
+			t.Errorf("forged signature %q verified", bad)
+		}
+	}
+	if VerifyHMAC(nil, body, SignHMAC(nil, body)) {
+		t.Error("an empty secret verified")
 	}
 }

@@ -100,7 +100,7 @@ func (c *Client) Preflight(ctx context.Context, in *dispatch.Instruction) error 
 	}
 	if !approved[normIBAN(in.Payment.CreditorIBAN)] {
 		c.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "p100 destination not approved",
-			slog.String("key", in.Key), slog.String("user", u), slog.String("iban", httpx.MaskIBAN(in.Payment.CreditorIBAN)))
+			slog.String("key", in.Key), slog.String("user", u), slog.String("iban", batch.MaskIBAN(in.Payment.CreditorIBAN)))
 		return &dispatch.RejectedError{Code: batch.AG01, ProviderCode: CodeNotApproved,
 			Text: "the creditor IBAN is not an APPROVED contact of the p100 user"}
 	}
@@ -175,7 +175,7 @@ func (c *Client) Submit(ctx context.Context, in *dispatch.Instruction) (dispatch
 	}
 	c.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "p100 transfer created", slog.String("key", in.Key),
 		slog.String("transfer_id", cr.TransferID), slog.String("user", u),
-		slog.String("iban", httpx.MaskIBAN(body.DestinationIBAN)), slog.String("amount", body.Amount))
+		slog.String("iban", batch.MaskIBAN(body.DestinationIBAN)), slog.String("amount", body.Amount))
 	return dispatch.Submission{Ref: cr.TransferID, Result: dispatch.Result{Status: batch.ACSP, Ref: cr.TransferID}}, nil
 }
 

@@ -268,6 +268,6 @@ func (c *Client) call(ctx context.Context, method, path string, in, out any) err
 func (c *Client) log(ctx context.Context, msg string, in *dispatch.Instruction, args ...any) {
 	p := in.Payment
 	args = append(args, "provider", c.cfg.Name, "key", in.Key, "batch_id", in.BatchID,
-		"end_to_end_id", p.EndToEndID, "iban", httpx.MaskIBAN(p.CreditorIBAN), "amount", p.Amount.String(), "currency", p.Amount.Currency)
+		"end_to_end_id", p.EndToEndID, "iban", batch.MaskIBAN(p.CreditorIBAN), "amount", p.Amount.String(), "currency", p.Amount.Currency)
 	c.cfg.Logger.InfoContext(ctx, msg, args...)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/paybatch/paybatch/batch"
 	"github.com/paybatch/paybatch/dispatch/simulate"
 )
 
@@ -158,9 +159,9 @@ func checkAccount(req *bankAccountRequest) (apiError, bool) {
 		return apiError{Code: codeMissingParameter, Title: "Missing parameter", ErrorMessage: "displayname, iban and Holder.LastName are required", Priority: 1}, true
 	case !simulate.ValidIBAN(req.IBAN) || strings.ContainsRune(req.IBAN, ' '):
 		return bad(codeIBANInvalid, "iban is invalid")
-	case req.BIC != "" && !validBIC(req.BIC):
+	case req.BIC != "" && batch.ValidateBIC(req.BIC) != nil:
 		return bad(codeBICInvalid, "bic is invalid")
-	case req.BIC != "" && bicCountry(req.BIC) != req.IBAN[:2]:
+	case req.BIC != "" && !batch.BICMatchesIBANCountry(req.BIC, req.IBAN):
 		return bad(codeBICMismatch, "bic does not match the iban's country")
 	}
 	return apiError{}, false

@@ -1,14 +1,12 @@
 package smoney
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
+
+	"github.com/paybatch/paybatch/dispatch/httpx"
 )
 
 // S-money's documentation retrieved for PROVIDERS.md shows no webhook
@@ -21,29 +19,12 @@ import (
 const WebhookSignatureHeader = "X-Smoney-Signature"
 
 // SignWebhook returns "sha256=" and the hex HMAC-SHA256 of body.
-func SignWebhook(secret, body []byte) string {
-	m := hmac.New(sha256.New, secret)
-	m.Write(body)
-	return "sha256=" + hex.EncodeToString(m.Sum(nil))
-}
+func SignWebhook(secret, body []byte) string { return httpx.SignHMAC(secret, body) }
 
 // VerifyWebhook reports whether header is SignWebhook(secret, body),
 // comparing in constant time. An empty secret never verifies.
 func VerifyWebhook(secret, body []byte, header string) bool {
-	if len(secret) == 0 {
-		return false
-	}
-	hexSig, ok := strings.CutPrefix(strings.TrimSpace(header), "sha256=")
-	if !ok || len(hexSig) != 2*sha256.Size {
-		return false
-	}
-	got, err := hex.DecodeString(hexSig)
-	if err != nil {
-		return false
-	}
-	m := hmac.New(sha256.New, secret)
-	m.Write(body)
-	return hmac.Equal(got, m.Sum(nil))
+	return httpx.VerifyHMAC(secret, body, header)
 }
 
 // WebhookRef returns the payout Id (the adapter's reference) a webhook

@@ -10,7 +10,6 @@ import (
 
 	"github.com/paybatch/paybatch/batch"
 	"github.com/paybatch/paybatch/dispatch"
-	"github.com/paybatch/paybatch/dispatch/httpx"
 	"github.com/paybatch/paybatch/dispatch/simulate"
 )
 
@@ -341,7 +340,7 @@ func TestNoCredentialsInLogsOrErrors(t *testing.T) {
 	if strings.Contains(text, testIBAN) {
 		t.Error("an unmasked IBAN was logged")
 	}
-	if !strings.Contains(f.logs.String(), httpx.MaskIBAN(testIBAN)) {
+	if !strings.Contains(f.logs.String(), batch.MaskIBAN(testIBAN)) {
 		t.Error("expected the masked IBAN in the log")
 	}
 }

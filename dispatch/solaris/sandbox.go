@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/paybatch/paybatch/batch"
 	"github.com/paybatch/paybatch/dispatch/simulate"
 )
 
@@ -258,7 +259,7 @@ func checkTransfer(req *transferRequest, person bool) (field, msg string) {
 		return fieldRecipientIBAN, "recipient_iban is required"
 	case !simulate.ValidIBAN(req.RecipientIBAN):
 		return fieldRecipientIBAN, "recipient_iban is invalid"
-	case req.RecipientBIC != "" && !validBIC(req.RecipientBIC):
+	case req.RecipientBIC != "" && batch.ValidateBIC(req.RecipientBIC) != nil:
 		return fieldRecipientBIC, "recipient_bic is invalid"
 	case req.Amount.Value <= 0:
 		return "amount", "amount.value must be a positive integer"

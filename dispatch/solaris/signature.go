@@ -1,39 +1,17 @@
 package solaris
 
-import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
-	"strings"
-)
+import "github.com/paybatch/paybatch/dispatch/httpx"
 
 // SignatureHeader is the header Solaris signs webhooks in.
 const SignatureHeader = "Solaris-Webhook-Signature"
 
 // Sign returns the webhook signature of body: "sha256=" and the hex HMAC-SHA256.
-func Sign(secret, body []byte) string {
-	m := hmac.New(sha256.New, secret)
-	m.Write(body)
-	return "sha256=" + hex.EncodeToString(m.Sum(nil))
-}
+func Sign(secret, body []byte) string { return httpx.SignHMAC(secret, body) }
 
 // VerifySignature reports whether header is a valid signature of the raw
 // body. The comparison is constant-time so a caller cannot learn the
 // signature byte by byte. An empty secret never verifies: a daemon started
 // without one must not accept every webhook.
 func VerifySignature(secret, body []byte, header string) bool {
-	if len(secret) == 0 {
-		return false
-	}
-	hexSig, ok := strings.CutPrefix(strings.TrimSpace(header), "sha256=")
-	if !ok || len(hexSig) != 2*sha256.Size {
-		return false
-	}
-	got, err := hex.DecodeString(hexSig)
-	if err != nil {
-		return false
-	}
-	m := hmac.New(sha256.New, secret)
-	m.Write(body)
-	return hmac.Equal(got, m.Sum(nil))
+	return httpx.VerifyHMAC(secret, body, header)
 }

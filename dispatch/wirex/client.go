@@ -174,7 +174,7 @@ func (c *Client) Submit(ctx context.Context, in *dispatch.Instruction) (dispatch
 		}
 		c.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "wirex transfer executed", slog.String("key", in.Key),
 			slog.String("activity_id", id), slog.String("estimation_id", e.ID),
-			slog.String("iban", httpx.MaskIBAN(est.RecipientAccount.IBAN)), slog.String("amount", string(est.Amount)))
+			slog.String("iban", batch.MaskIBAN(est.RecipientAccount.IBAN)), slog.String("amount", string(est.Amount)))
 		return dispatch.Submission{Ref: id, Result: dispatch.Result{Status: batch.ACSP, Ref: id}}, nil
 	}
 }
