@@ -278,3 +278,17 @@ func daemonTestRead(t *testing.T, path string) string {
 }
 
 func regexpContains(s, expr string) bool { return regexp.MustCompile(expr).MatchString(s) }
+
+// demoConfigForTest is samples/paybatch.yaml with HTTP off and quick
+// settling, paths untouched.
+func demoConfigForTest(t *testing.T) []byte {
+	t.Helper()
+	cfg := string(samples.DemoConfig())
+	for _, r := range [][2]string{{"listen: 127.0.0.1:8787", `listen: "off"`}, {"settle_delay: 2s", "settle_delay: 300ms"}} {
+		if !strings.Contains(cfg, r[0]) {
+			t.Fatalf("demo config has no %q any more", r[0])
+		}
+		cfg = strings.Replace(cfg, r[0], r[1], 1)
+	}
+	return []byte(cfg)
+}
