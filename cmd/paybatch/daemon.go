@@ -333,12 +333,18 @@ func (d *daemon) process(f *intake.Claimed) {
 	}
 	bo := intake.Backoff{Min: time.Second, Max: time.Minute}
 	var out *pipeline.Outcome
+	// Only a file just claimed from the inbox is fresh: the same content
+	// uploaded while its first batch is in flight is then a duplicate. A
+	// retry may find the batch its own failed attempt created, and must
+	// resume it.
+	fresh := !f.Recovered
 	for {
 		var err error
-		out, err = d.a.pipe.Ingest(d.workCtx, pipeline.Input{Path: f.LocalPath, Name: f.Name, Source: f.Source})
+		out, err = d.a.pipe.Ingest(d.workCtx, pipeline.Input{Path: f.LocalPath, Name: f.Name, Source: f.Source, Fresh: fresh})
 		if err == nil {
 			break
 		}
+		fresh = false
 		wait := bo.Next()
 		log.Error("file not processed; it stays in processing/ and is retried", "err", err, "retry_in", wait.Round(time.Millisecond))
 		if held = d.pause(wait); !held {
