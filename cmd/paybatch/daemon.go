@@ -96,6 +96,24 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, o daemonOptio
 		d.sources[w.src.Name()] = w.src
 	}
 
+	if a.sandbox {
+		fmt.Fprintln(o.stdout, "paybatch run: SANDBOX MODE: payments go to the provider simulators; no real money moves.")
+	}
+	for _, w := range ws {
+		fmt.Fprintln(o.stdout, "paybatch run: "+w.describe)
+	}
+	if len(ws) == 0 {
+		fmt.Fprintln(o.stdout, "paybatch run: no inboxes or sftp servers configured: only resuming unfinished batches")
+	}
+	if o.demo {
+		if len(cfg.Inboxes) == 0 {
+			return fail(errors.New("--demo needs at least one folder in inboxes[]"))
+		}
+		if err := dropDemo(ctx, a.store, cfg.Inboxes[0].Path, o.stdout); err != nil {
+			return fail(err)
+		}
+	}
+
 	var srv *http.Server
 	var srvDone chan struct{}
 	if !strings.EqualFold(cfg.HTTP.Listen, "off") {
@@ -115,23 +133,6 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, o daemonOptio
 		fmt.Fprintf(o.stdout, "paybatch run: HTTP on http://%s (/healthz /readyz /metrics /webhooks/{provider})\n", ln.Addr())
 	}
 
-	if a.sandbox {
-		fmt.Fprintln(o.stdout, "paybatch run: SANDBOX MODE: payments go to the provider simulators; no real money moves.")
-	}
-	for _, w := range ws {
-		fmt.Fprintln(o.stdout, "paybatch run: "+w.describe)
-	}
-	if len(ws) == 0 {
-		fmt.Fprintln(o.stdout, "paybatch run: no inboxes or sftp servers configured: only resuming unfinished batches")
-	}
-	if o.demo {
-		if len(cfg.Inboxes) == 0 {
-			return fail(errors.New("--demo needs at least one folder in inboxes[]"))
-		}
-		if err := dropDemo(ctx, a.store, cfg.Inboxes[0].Path, o.stdout); err != nil {
-			return fail(err)
-		}
-	}
 	fmt.Fprintln(o.stdout, "paybatch run: running; stop with Ctrl-C or SIGTERM")
 
 	// runCtx ends on a signal or when the lease is lost.

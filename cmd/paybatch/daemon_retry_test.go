@@ -1,8 +1,10 @@
 package main
 
 import (
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -55,9 +57,26 @@ func TestDaemonIngestErrorRetried(t *testing.T) {
 // is taken up again at the next start.
 func TestDaemonRecoversProcessing(t *testing.T) {
 	dir := t.TempDir()
-	cfg := daemonConfig(t, dir)
+	cfg := daemonConfig(t, dir, `listen: "off"`, "listen: 127.0.0.1:0")
 	daemonTestWrite(t, filepath.Join(dir, "inbox", "processing"), "left.csv", payoutCSV(t, "LFT", 2))
 	d := startChild(t, "daemon", dir, nil, "run", "--config", cfg)
+	// The HTTP server comes up on the configured address and says where.
+	addrRE := regexp.MustCompile(`HTTP on (http://\S+)`)
+	var base string
+	d.waitFor("HTTP address", func() bool {
+		if m := addrRE.FindStringSubmatch(d.stdout.String()); m != nil {
+			base = m[1]
+		}
+		return base != ""
+	})
+	resp, err := http.Get(base + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("/healthz: %s", resp.Status)
+	}
 	var id string
 	d.waitFor("recovered file accepted", func() bool { id, _ = d.batchOf("file accepted", "left.csv"); return id != "" })
 	if !strings.Contains(d.stderr.String(), "file=left.csv batch="+id+" format=csv recovered=true") {
