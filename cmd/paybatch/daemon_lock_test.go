@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -33,5 +34,27 @@ func TestDaemonSecondInstanceRefused(t *testing.T) {
 	third.waitFor("daemon running", func() bool { return strings.Contains(third.stderr.String(), `msg="daemon running"`) })
 	if code := third.stop(); code != 0 {
 		t.Errorf("third daemon exit code %d, want 0", code)
+	}
+}
+
+// A lease held by a process of this host that is gone is waited out rather
+// than refused; anything else is another daemon's and refused.
+func TestDeadLocalHolder(t *testing.T) {
+	host, _ := os.Hostname()
+	gone := exec.Command("true")
+	if err := gone.Run(); err != nil {
+		t.Skipf("no true(1): %v", err)
+	}
+	for holder, want := range map[string]bool{
+		host + ":" + strconv.Itoa(os.Getpid()):        false, // alive: this test
+		host + ":" + strconv.Itoa(gone.Process.Pid):   true,
+		"elsewhere:" + strconv.Itoa(gone.Process.Pid): false, // cannot check another host
+		host + ":not-a-pid":                           false,
+		host:                                          false,
+		host + ":0":                                   false,
+	} {
+		if got := deadLocalHolder(holder); got != want {
+			t.Errorf("deadLocalHolder(%q) = %v, want %v", holder, got, want)
+		}
 	}
 }
