@@ -20,14 +20,14 @@ import (
 	"github.com/paybatch/paybatch/samples"
 )
 
-// childEnv makes the test binary act as the paybatch binary: the daemon
+// daemonChildEnv makes the test binary act as the paybatch binary: the daemon
 // tests re-execute themselves (os.Executable) instead of running `go
 // build`, which is slow on a shared machine, and without a TestMain that
 // another test file of this package might also want.
-const childEnv = "PAYBATCH_DAEMON_TEST_CHILD"
+const daemonChildEnv = "PAYBATCH_DAEMON_TEST_CHILD"
 
 func init() {
-	if os.Getenv(childEnv) != "1" {
+	if os.Getenv(daemonChildEnv) != "1" {
 		return
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -36,9 +36,9 @@ func init() {
 	os.Exit(code)
 }
 
-// waitLong is the deadline for anything the tests wait for: generous, as
+// daemonWaitLong is the deadline for anything the tests wait for: generous, as
 // the machine is shared; tests poll for conditions, never assert durations.
-const waitLong = 90 * time.Second
+const daemonWaitLong = 90 * time.Second
 
 // daemonTestBuffer collects a child's output while it runs.
 type daemonTestBuffer struct {
@@ -84,7 +84,7 @@ func startChild(t *testing.T, name, dir string, env []string, args ...string) *d
 			base = append(base, kv)
 		}
 	}
-	p.cmd.Env = append(append(base, childEnv+"=1"), env...)
+	p.cmd.Env = append(append(base, daemonChildEnv+"=1"), env...)
 	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -123,7 +123,7 @@ func (p *daemonChild) wait() int {
 	select {
 	case <-p.done:
 		return p.code
-	case <-time.After(waitLong):
+	case <-time.After(daemonWaitLong):
 		p.t.Fatalf("%s did not exit", p.name)
 		return -1
 	}
@@ -142,7 +142,7 @@ func (p *daemonChild) stop() int {
 // when the process exits first.
 func (p *daemonChild) waitFor(what string, cond func() bool) {
 	p.t.Helper()
-	deadline := time.Now().Add(waitLong)
+	deadline := time.Now().Add(daemonWaitLong)
 	for !cond() {
 		select {
 		case <-p.done:

@@ -11,21 +11,21 @@ import (
 	"testing"
 )
 
-type ledgerEntry struct {
+type daemonLedgerEntry struct {
 	Provider   string `json:"provider"`
 	Key        string `json:"key"`
 	BatchID    string `json:"batch_id"`
 	EndToEndID string `json:"end_to_end_id"`
 }
 
-func readLedger(t *testing.T, base string) []ledgerEntry {
+func readDaemonLedger(t *testing.T, base string) []daemonLedgerEntry {
 	t.Helper()
 	resp, err := http.Get(base + "/_sandbox/ledger")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var out []ledgerEntry
+	var out []daemonLedgerEntry
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func TestDaemonRestartMidDispatchPaysOnce(t *testing.T) {
 	first.waitFor("batch accepted", func() bool { id, _ = first.batchOf("file accepted", "payouts.csv"); return id != "" })
 	first.waitFor("dispatch under way", func() bool {
 		got := 0
-		for _, e := range readLedger(t, base) {
+		for _, e := range readDaemonLedger(t, base) {
 			if e.BatchID == id {
 				got++
 			}
@@ -86,7 +86,7 @@ func TestDaemonRestartMidDispatchPaysOnce(t *testing.T) {
 
 	keys := map[string]int{}
 	e2e := map[string]int{}
-	for _, e := range readLedger(t, base) {
+	for _, e := range readDaemonLedger(t, base) {
 		keys[e.Provider+"/"+e.Key]++
 		if e.BatchID == id {
 			e2e[e.EndToEndID]++
