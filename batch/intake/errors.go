@@ -20,4 +20,9 @@ var (
 	// ErrUnavailable means the source cannot be reached right now (server
 	// down, connection lost). Retry with backoff.
 	ErrUnavailable = errors.New("intake: source unavailable")
+	// ErrUntrusted means the source is not who it should be (an SFTP host
+	// key that does not match). Retrying cannot fix it, but the daemon keeps
+	// retrying so that a corrected server or key is picked up; it is logged
+	// as an error, since it is either a misconfiguration or an attack.
+	ErrUntrusted = errors.New("intake: source not trusted")
 )

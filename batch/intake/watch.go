@@ -40,7 +40,7 @@ func Watch(ctx context.Context, src Source, interval time.Duration, handle func(
 				}
 				break
 			}
-			log.Warn("intake: recover failed, retrying", "err", err)
+			log.Log(ctx, failLevel(err), "intake: recover failed, retrying", "err", err)
 			if !sleep(ctx, bo.Next(), nil) {
 				return nil
 			}
@@ -58,7 +58,7 @@ func Watch(ctx context.Context, src Source, interval time.Duration, handle func(
 				return nil
 			}
 			wait = bo.Next()
-			log.Warn("intake: source failing, backing off", "err", err, "retry_in", wait.Round(time.Millisecond))
+			log.Log(ctx, failLevel(err), "intake: source failing, backing off", "err", err, "retry_in", wait.Round(time.Millisecond))
 		} else {
 			bo.Reset()
 		}
@@ -66,6 +66,16 @@ func Watch(ctx context.Context, src Source, interval time.Duration, handle func(
 			return nil
 		}
 	}
+}
+
+// failLevel is how loudly a failing source is logged: an outage is a
+// warning (it heals by itself), an untrusted server is an error (someone
+// has to act).
+func failLevel(err error) slog.Level {
+	if errors.Is(err, ErrUntrusted) {
+		return slog.LevelError
+	}
+	return slog.LevelWarn
 }
 
 // scanAndClaim runs one poll. It returns an error only when the source as a

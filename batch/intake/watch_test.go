@@ -3,6 +3,9 @@ package intake_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"regexp"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -94,4 +97,57 @@ func waitUntil(t *testing.T, cond func() bool) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// untrustedSource fails every scan as a server with the wrong host key does.
+type untrustedSource struct{ fakeSource }
+
+func (u *untrustedSource) Scan(context.Context) ([]intake.Candidate, error) {
+	u.scans.Add(1)
+	return nil, fmt.Errorf("connect: %w", intake.ErrUntrusted)
+}
+
+// An untrusted source is logged as an error, an unavailable one as a
+// warning: only the first needs someone to act.
+func TestWatchLogsUntrustedSourceAsError(t *testing.T) {
+	var buf lockedBuffer
+	prev := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, nil)))
+	defer slog.SetDefault(prev)
+
+	bad := &untrustedSource{fakeSource{name: "impostor", taken: map[string]bool{}}}
+	down := &fakeSource{name: "down", taken: map[string]bool{}}
+	down.down.Store(true)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() {
+		done <- intake.WatchAll(ctx, []intake.Source{bad, down}, 10*time.Millisecond, func(context.Context, *intake.Claimed) {})
+	}()
+	waitUntil(t, func() bool { return bad.scans.Load() > 0 && down.scans.Load() > 0 })
+	cancel()
+	<-done
+	out := buf.String()
+	if !regexp.MustCompile(`level=ERROR msg="intake: source failing, backing off" source=impostor`).MatchString(out) {
+		t.Errorf("untrusted source not logged as an error:\n%s", out)
+	}
+	if !regexp.MustCompile(`level=WARN msg="intake: source failing, backing off" source=down`).MatchString(out) {
+		t.Errorf("unavailable source not logged as a warning:\n%s", out)
+	}
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -21,6 +21,12 @@ type Input struct {
 	Path   string // a local file the pipeline may read (a staged copy)
 	Name   string // the file's name as the user gave it
 	Source string // the inbox it came from; its outbox gets the reports
+	// Fresh marks a file that just arrived in an inbox, as opposed to one
+	// offered again (recovered from processing/, retried after an error, or
+	// rerun by `process`). A fresh file with the content of an unfinished
+	// batch is a second upload and is rejected DU01; otherwise it resumes
+	// that batch.
+	Fresh bool
 }
 
 // Outcome says what Ingest did with a file.
@@ -67,6 +73,8 @@ func (p *Pipeline) Ingest(ctx context.Context, in Input) (*Outcome, error) {
 
 	prev, err := p.o.Store.FindBySHA256(ctx, sum)
 	switch {
+	case err == nil && !prev.Stage.Done() && in.Fresh:
+		return p.duplicate(ctx, in, prev, "the same file (sha256 "+sum[:12]+"…) is being processed")
 	case err == nil && !prev.Stage.Done():
 		log.Info("resuming unfinished batch", "batch", prev.ID, "stage", prev.Stage)
 		return p.resume(ctx, in, prev)

@@ -327,3 +327,35 @@ func TestSameMsgIDIsDuplicate(t *testing.T) {
 		t.Fatal("the replayed file sent payments")
 	}
 }
+
+// A file uploaded again while its first copy's batch is still in flight is
+// a duplicate when it arrives fresh in an inbox; offered again (recovered,
+// retried, rerun) it resumes the batch instead.
+func TestFreshCopyOfUnfinishedBatchIsDuplicate(t *testing.T) {
+	var mu sync.Mutex
+	start := time.Now()
+	base := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return base.Add(time.Since(start)) }
+	h := newHarness(t, clock)
+	// One payment dated tomorrow keeps the batch unfinished today.
+	x := strings.Replace(truncatedXML, "<Cdtr><Nm>Bo", `<Cdtr><Nm>Bob</Nm></Cdtr><CdtrAcct><Id><IBAN>DE89370400440532013000</IBAN></Id></CdtrAcct></CdtTrfTxInf></PmtInf>
+<PmtInf><PmtInfId>P2</PmtInfId><PmtMtd>TRF</PmtMtd><NbOfTxs>1</NbOfTxs><ReqdExctnDt>2026-11-21</ReqdExctnDt><Dbtr><Nm>ACME</Nm></Dbtr><DbtrAcct><Id><IBAN>DE89370400440532013000</IBAN></Id></DbtrAcct><DbtrAgt><FinInstnId><BIC>COBADEFFXXX</BIC></FinInstnId></DbtrAgt>
+<CdtTrfTxInf><PmtId><EndToEndId>E3</EndToEndId></PmtId><Amt><InstdAmt Ccy="EUR">10.00</InstdAmt></Amt><Cdtr><Nm>Carl</Nm></Cdtr><CdtrAcct><Id><IBAN>DE89370400440532013000</IBAN></Id></CdtrAcct></CdtTrfTxInf></PmtInf></CstmrCdtTrfInitn></Document>`, 1)
+	x = strings.Replace(x, "<NbOfTxs>2</NbOfTxs><CtrlSum>20.00</CtrlSum>", "<NbOfTxs>3</NbOfTxs><CtrlSum>30.00</CtrlSum>", 1)
+	path := writeFile(t, t.TempDir(), "dated.xml", x)
+	first := h.ingest(path)
+	if first.Failed() {
+		t.Fatalf("outcome %+v", first)
+	}
+	fresh, err := h.pipe.Ingest(context.Background(), Input{Path: path, Name: "dated-again.xml", Source: "test", Fresh: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !fresh.Duplicate || fresh.DuplicateOf != first.BatchID || fresh.Reason != batch.DU01 || len(fresh.Reports) != 1 {
+		t.Fatalf("fresh copy: outcome %+v, want DU01 of %s", fresh, first.BatchID)
+	}
+	again := h.ingest(path)
+	if !again.Resumed || again.BatchID != first.BatchID || again.Failed() {
+		t.Fatalf("offered again: outcome %+v, want the batch resumed", again)
+	}
+}

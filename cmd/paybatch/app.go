@@ -66,9 +66,18 @@ func newLogger(c LogConfig) *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))
 }
 
+// appOption adjusts how newApp builds the pipeline; the daemon uses it to
+// send each source's reports to that source's own outbox.
+type appOption func(*pipeline.Options)
+
+// withOutboxes routes the reports of each named source to its outbox.
+func withOutboxes(m map[string]pipeline.Outbox) appOption {
+	return func(o *pipeline.Options) { o.Outboxes = m }
+}
+
 // newApp opens the store, starts the in-process sandbox if the config asks
 // for it, and builds providers, router, engine and pipeline.
-func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (a *app, err error) {
+func newApp(ctx context.Context, cfg *Config, log *slog.Logger, opts ...appOption) (a *app, err error) {
 	a = &app{cfg: cfg, log: log}
 	defer func() {
 		if err != nil {
@@ -129,12 +138,16 @@ func newApp(ctx context.Context, cfg *Config, log *slog.Logger) (a *app, err err
 	if err != nil {
 		return a, err
 	}
-	a.pipe, err = pipeline.New(pipeline.Options{
+	po := pipeline.Options{
 		Store: a.store, Router: router, Wake: a.engine.Wake,
 		DefaultOutbox: pipeline.DirOutbox(cfg.outboxDir()), FilesDir: filepath.Join(cfg.DataDir, "files"),
 		Location: cfg.location, Sandbox: a.sandbox, Pain002Version: cfg.Reports.Pain002Version,
 		InitiatingParty: cfg.Reports.InitiatingParty, Log: log,
-	})
+	}
+	for _, o := range opts {
+		o(&po)
+	}
+	a.pipe, err = pipeline.New(po)
 	if err != nil {
 		return a, err
 	}

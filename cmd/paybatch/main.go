@@ -33,6 +33,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		// One line per subcommand, in the order `paybatch help` lists them.
+		{"run", "run [--config FILE] [--demo]            daemon: watch inboxes, dispatch, report, HTTP", runRun},
 		{"process", "process [--config FILE] [--json] FILE... one shot for cron: waits for final states", runProcess},
 		{"validate", "validate [--json] FILE...              parse + validate only: no store, no dispatch", runValidate},
 		{"status", "status [BATCH_ID]                      batches, or one batch's payments", runStatus},

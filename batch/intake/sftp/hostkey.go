@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/paybatch/paybatch/batch/intake"
 )
 
 // HostKeyError means the server presented a key we do not trust: a
@@ -26,6 +28,10 @@ func (e *HostKeyError) Error() string {
 	}
 	return fmt.Sprintf("sftp: host key mismatch for %s: server presented %s %s, expected %s", e.Host, e.GotType, e.Got, strings.Join(e.Expected, " or "))
 }
+
+// Is makes errors.Is(err, intake.ErrUntrusted) true, so Watch logs a host
+// key mismatch as an error rather than as an outage.
+func (e *HostKeyError) Is(target error) bool { return target == intake.ErrUntrusted }
 
 // hostKeyCheck builds the callback and the algorithms to ask for from the
 // configured pinned keys and/or known_hosts file.

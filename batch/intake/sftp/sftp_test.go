@@ -148,6 +148,9 @@ func TestHostKeyVerified(t *testing.T) {
 		if !errors.As(err, &hk) {
 			t.Fatalf("err = %v, want *HostKeyError", err)
 		}
+		if !errors.Is(err, intake.ErrUntrusted) || errors.Is(err, intake.ErrUnavailable) {
+			t.Errorf("err = %v: want intake.ErrUntrusted (logged as an error), not ErrUnavailable", err)
+		}
 		msg := err.Error()
 		for _, want := range []string{srv.Addr, ssh.FingerprintSHA256(srv.HostKey), ssh.FingerprintSHA256(other)} {
 			if !strings.Contains(msg, want) {
