@@ -225,6 +225,7 @@ func (p *Pipeline) dispatchFor(batchID string, pay *batch.Payment) *batch.Dispat
 		rt, issue := p.o.Router.Route(pay)
 		if issue != nil {
 			pay.Issues = append(pay.Issues, *issue)
+			d.Provider = rt.Provider // the provider that cannot take it, if one was chosen
 		} else {
 			d.Provider, d.Account, d.User = rt.Provider, rt.Account, rt.User
 			d.State = batch.Queued
