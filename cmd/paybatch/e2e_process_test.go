@@ -168,3 +168,156 @@ func TestE2EProcessMixedAllProviders(t *testing.T) {
 		}
 	}
 }
+
+// TestE2EProcessExitCodes: 0 when everything is accepted, 3 when a .54
+// payment is still pending at --timeout (and the final pain.002 says PDNG for
+// it), 2 for a missing file or a bad config.
+func TestE2EProcessExitCodes(t *testing.T) {
+	sb := startSandboxProc(t, 0)
+
+	t.Run("all accepted", func(t *testing.T) {
+		dir := t.TempDir()
+		cfg := e2eConfig(t, dir, sb.URL, "")
+		file := writeCSV(t, dir, "ok.csv", [][]string{
+			{"OK-1", "10.00", "EUR", "Erika Mustermann", ibanDE, bicDE, "ok", "solaris", ""},
+			{"OK-2", "11.00", "EUR", "Erika Mustermann", ibanDE, bicDE, "ok", "wirex", ""},
+			{"OK-3", "12.00", "EUR", "Erika Mustermann", ibanDE, bicDE, "ok", "p100", "u-1001"},
+			{"OK-4", "13.00", "EUR", "Erika Mustermann", ibanFR, bicFR, "ok", "smoney", ""},
+		})
+		res := runPB(t, dir, nil, 2*time.Minute, "process", "--config", cfg, "--json", "--timeout", "90s", file)
+		if res.code != exitOK {
+			t.Fatalf("exit %d, want 0\n%s\n%s", res.code, res.stdout, res.stderr)
+		}
+		out := decodeProcess(t, res.stdout)[0]
+		if out.GroupStatus != "ACSC" || out.Settled != 4 || out.Rejected != 0 || out.Pending != 0 {
+			t.Fatalf("got %+v", out)
+		}
+		for _, r := range out.Results {
+			if r.Status != "ACSC" || r.Reason != "" {
+				t.Errorf("%s: %s %q", r.EndToEndID, r.Status, r.Reason)
+			}
+		}
+	})
+
+	t.Run("timeout", func(t *testing.T) {
+		dir := t.TempDir()
+		cfg := e2eConfig(t, dir, sb.URL, "")
+		file := writeCSV(t, dir, "pending.csv", [][]string{
+			{"PD-OK", "10.00", "EUR", "Erika Mustermann", ibanDE, bicDE, "ok", "solaris", ""},
+			{"PD-54", "10.54", "EUR", "Erika Mustermann", ibanDE, bicDE, "stays pending", "solaris", ""},
+		})
+		res := runPB(t, dir, nil, 2*time.Minute, "process", "--config", cfg, "--json", "--timeout", "3s", file)
+		if res.code != exitTimeout {
+			t.Fatalf("exit %d, want 3\n%s\n%s", res.code, res.stdout, res.stderr)
+		}
+		out := decodeProcess(t, res.stdout)[0]
+		if out.Pending != 1 || out.Settled != 1 {
+			t.Errorf("counts: %+v", out)
+		}
+		for _, r := range out.Results {
+			want := map[string]string{"PD-OK": "ACSC", "PD-54": "PDNG"}[r.EndToEndID]
+			if r.Status != want && !(r.EndToEndID == "PD-54" && r.Status == "ACSP") {
+				t.Errorf("%s: %s, want %s", r.EndToEndID, r.Status, want)
+			}
+		}
+		final := ""
+		for _, p := range out.Reports {
+			if strings.Contains(p, "final") && strings.HasSuffix(p, ".xml") {
+				final = p
+			}
+		}
+		if final == "" {
+			t.Fatalf("no final pain.002 written at the deadline: %v", out.Reports)
+		}
+		if !filepath.IsAbs(final) {
+			final = filepath.Join(dir, final)
+		}
+		xml, err := os.ReadFile(final)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(xml)
+		i := strings.Index(s, "PD-54")
+		if i < 0 {
+			t.Fatalf("final pain.002 lacks PD-54:\n%s", s)
+		}
+		tx := s[i:]
+		if j := strings.Index(tx, "</TxInfAndSts>"); j >= 0 {
+			tx = tx[:j]
+		}
+		if !strings.Contains(tx, "<TxSts>PDNG</TxSts>") {
+			t.Errorf("final pain.002 status of PD-54 is not PDNG:\n%s", tx)
+		}
+		validatePain002(t, final)
+	})
+
+	t.Run("missing file", func(t *testing.T) {
+		dir := t.TempDir()
+		cfg := e2eConfig(t, dir, sb.URL, "")
+		res := runPB(t, dir, nil, time.Minute, "process", "--config", cfg, "--json", filepath.Join(dir, "nope.csv"))
+		if res.code != exitUsage {
+			t.Fatalf("exit %d, want 2\n%s\n%s", res.code, res.stdout, res.stderr)
+		}
+	})
+
+	t.Run("bad config", func(t *testing.T) {
+		dir := t.TempDir()
+		cfg := e2eConfig(t, dir, sb.URL, "no_such_key: 1\n")
+		file := writeCSV(t, dir, "ok.csv", [][]string{{"BC-1", "10.00", "EUR", "Erika Mustermann", ibanDE, bicDE, "", "", ""}})
+		res := runPB(t, dir, nil, time.Minute, "process", "--config", cfg, "--json", file)
+		if res.code != exitUsage || !strings.Contains(res.stderr, "no_such_key") {
+			t.Fatalf("exit %d, want 2 naming the key\n%s\n%s", res.code, res.stdout, res.stderr)
+		}
+		res = runPB(t, dir, nil, time.Minute, "process", "--config", filepath.Join(dir, "absent.yaml"), file)
+		if res.code != exitUsage {
+			t.Fatalf("absent config: exit %d, want 2", res.code)
+		}
+	})
+}
+
+// TestE2EDuplicateSendsNothing: the same file again, or its content under
+// another name, is DU01: exit 1, group_status RJCT, nothing sent.
+func TestE2EDuplicateSendsNothing(t *testing.T) {
+	sb := startSandboxProc(t, 0)
+	dir := t.TempDir()
+	cfg := e2eConfig(t, dir, sb.URL, "")
+	file := writeCSV(t, dir, "dup.csv", [][]string{
+		{"DUP-1", "10.00", "EUR", "Erika Mustermann", ibanDE, bicDE, "ok", "solaris", ""},
+		{"DUP-2", "11.00", "EUR", "Erika Mustermann", ibanFR, bicFR, "ok", "smoney", ""},
+	})
+	res := runPB(t, dir, nil, 2*time.Minute, "process", "--config", cfg, "--json", "--timeout", "90s", file)
+	if res.code != exitOK {
+		t.Fatalf("first run: exit %d\n%s\n%s", res.code, res.stdout, res.stderr)
+	}
+	first := decodeProcess(t, res.stdout)[0]
+	before := len(sb.ledger(t))
+	if before != 2 {
+		t.Fatalf("ledger after the first run: %d entries, want 2", before)
+	}
+	renamed := filepath.Join(dir, "renamed.csv")
+	raw, _ := os.ReadFile(file)
+	if err := os.WriteFile(renamed, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{file, renamed} {
+		res := runPB(t, dir, nil, 2*time.Minute, "process", "--config", cfg, "--json", "--timeout", "30s", f)
+		if res.code != exitRejected {
+			t.Errorf("%s again: exit %d, want 1\n%s\n%s", filepath.Base(f), res.code, res.stdout, res.stderr)
+			continue
+		}
+		out := decodeProcess(t, res.stdout)[0]
+		if out.GroupStatus != "RJCT" {
+			t.Errorf("%s again: group_status %s, want RJCT", filepath.Base(f), out.GroupStatus)
+		}
+		if out.BatchID == first.BatchID {
+			t.Errorf("%s again: reported as the original batch %s", filepath.Base(f), out.BatchID)
+		}
+		text := runPB(t, dir, nil, 2*time.Minute, "process", "--config", cfg, f)
+		if text.code != exitRejected || !strings.Contains(text.stdout, "DU01") {
+			t.Errorf("%s again (text): exit %d, want 1 naming DU01:\n%s", filepath.Base(f), text.code, text.stdout)
+		}
+	}
+	if after := len(sb.ledger(t)); after != before {
+		t.Fatalf("ledger grew from %d to %d on a duplicate", before, after)
+	}
+}
