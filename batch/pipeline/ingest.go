@@ -111,7 +111,13 @@ func (p *Pipeline) ingestNew(ctx context.Context, in Input, b *store.BatchRecord
 	log.Info("file recognised", "batch", b.ID, "format", b.Header.Format, "msg_id", b.Header.MsgID)
 
 	if b.Header.MsgID != "" {
-		prev, err := p.o.Store.FindByMsgID(ctx, b.Header.MsgID, b.Header.InitiatingPartyName+"|"+b.Header.InitiatingPartyID)
+		// The store matches party against the stored initiating party id,
+		// or the name where a batch has no id: pass the id, else the name.
+		party := b.Header.InitiatingPartyID
+		if party == "" {
+			party = b.Header.InitiatingPartyName
+		}
+		prev, err := p.o.Store.FindByMsgID(ctx, b.Header.MsgID, party)
 		if err == nil {
 			return p.duplicate(ctx, in, prev, fmt.Sprintf("MsgId %q of %q was processed before", b.Header.MsgID, b.Header.InitiatingPartyName))
 		}

@@ -321,3 +321,73 @@ func TestE2EDuplicateSendsNothing(t *testing.T) {
 		t.Fatalf("ledger grew from %d to %d on a duplicate", before, after)
 	}
 }
+
+// TestE2EDuplicateMsgID: a pain.001 whose bytes differ (a re-export, a
+// trailing newline) but whose MsgId and initiating party were processed
+// before is DU01 and sends nothing. It was paid a second time.
+func TestE2EDuplicateMsgID(t *testing.T) {
+	sb := startSandboxProc(t, 0)
+	dir := t.TempDir()
+	cfg := e2eConfig(t, dir, sb.URL, "")
+	src, err := os.ReadFile("../../samples/supplier-payments.pain.001.001.09.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := filepath.Join(dir, "a.xml")
+	os.WriteFile(a, src, 0o600)
+	res := runPB(t, dir, nil, 2*time.Minute, "process", "--config", cfg, "--json", "--timeout", "90s", a)
+	if res.code == exitUsage || res.code == exitTimeout {
+		t.Fatalf("first run: exit %d\n%s", res.code, res.stderr)
+	}
+	before := len(sb.ledger(t))
+	if before == 0 {
+		t.Fatal("nothing paid on the first run")
+	}
+	for name, content := range map[string]string{
+		"newline.xml":  string(src) + "\n",
+		"reindent.xml": strings.ReplaceAll(string(src), "\n      <", "\n  <"),
+	} {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(content), 0o600)
+		res := runPB(t, dir, nil, 2*time.Minute, "process", "--config", cfg, "--json", "--timeout", "30s", p)
+		out := decodeProcess(t, res.stdout)[0]
+		if res.code != exitRejected || out.GroupStatus != "RJCT" || out.Payments != 0 {
+			t.Errorf("%s (same MsgId, other bytes): exit %d group %s payments %d; want 1 RJCT (DU01) and nothing sent",
+				name, res.code, out.GroupStatus, out.Payments)
+		}
+	}
+	if after := len(sb.ledger(t)); after != before {
+		t.Fatalf("ledger grew from %d to %d: a replayed MsgId was paid again", before, after)
+	}
+}
+
+// TestE2EResumeAfterTimeout: process again on a batch that timed out
+// resumes it (same batch, not DU01) and sends nothing twice.
+func TestE2EResumeAfterTimeout(t *testing.T) {
+	sb := startSandboxProc(t, 0)
+	dir := t.TempDir()
+	cfg := e2eConfig(t, dir, sb.URL, "")
+	file := writeCSV(t, dir, "resume.csv", [][]string{
+		{"RS-OK", "10.00", "EUR", "Erika Mustermann", ibanFR, bicFR, "ok", "smoney", ""},
+		{"RS-54", "10.54", "EUR", "Erika Mustermann", ibanDE, bicDE, "stays pending", "wirex", ""},
+	})
+	first := runPB(t, dir, nil, 2*time.Minute, "process", "--config", cfg, "--json", "--timeout", "2s", file)
+	if first.code != exitTimeout {
+		t.Fatalf("first run: exit %d, want 3\n%s", first.code, first.stderr)
+	}
+	again := runPB(t, dir, nil, 2*time.Minute, "process", "--config", cfg, "--json", "--timeout", "2s", file)
+	if again.code != exitTimeout {
+		t.Fatalf("second run: exit %d, want 3 (resumed, still pending)\n%s\n%s", again.code, again.stdout, again.stderr)
+	}
+	o1, o2 := decodeProcess(t, first.stdout)[0], decodeProcess(t, again.stdout)[0]
+	if o1.BatchID != o2.BatchID || o2.GroupStatus == "RJCT" || o2.Payments != 2 || o2.Settled != 1 || o2.Pending != 1 {
+		t.Errorf("second run did not resume batch %s: %+v", o1.BatchID, o2)
+	}
+	n := map[string]int{}
+	for _, e := range sb.ledger(t) {
+		n[e.EndToEndID]++
+	}
+	if n["RS-OK"] != 1 || n["RS-54"] > 1 {
+		t.Errorf("ledger after resume: %v", n)
+	}
+}
