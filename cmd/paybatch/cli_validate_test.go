@@ -51,9 +51,13 @@ func decodeValidate(t *testing.T, stdout string) []validateJSON {
 		if err := json.Unmarshal([]byte(line), &raw); err != nil {
 			t.Fatalf("not JSON: %v\n%s", err, line)
 		}
-		for k, typ := range map[string]string{"file": "string", "format": "string", "msg_id": "string", "payments": "number",
-			"valid": "number", "invalid": "number", "control_sum": "string", "file_errors": "array", "errors": "array", "warnings": "array"} {
+		fields := map[string]string{"file": "string", "format": "string", "msg_id": "string", "payments": "number",
+			"valid": "number", "invalid": "number", "control_sum": "string", "file_errors": "array", "errors": "array", "warnings": "array"}
+		for k, typ := range fields {
 			checkJSONType(t, "validate", raw, k, typ)
+		}
+		if len(raw) != len(fields) {
+			t.Errorf("validate JSON has fields beyond the contract's: %v", raw)
 		}
 		for _, fe := range raw["file_errors"].([]any) {
 			m := fe.(map[string]any)
@@ -131,9 +135,12 @@ func TestCLIValidateSamples(t *testing.T) {
 	}
 	// payroll.csv: the title line and a blank line precede the header (line
 	// 3), so payment n is on row n+3.
-	for _, is := range out[0].Errors {
-		if is.Row != is.Index+3 {
-			t.Errorf("payroll.csv: index %d on row %d, want %d", is.Index, is.Row, is.Index+3)
+	// suppliers.xlsx likewise: title, blank row, header on row 3.
+	for _, f := range []int{0, 3} {
+		for _, is := range append(out[f].Errors, out[f].Warnings...) {
+			if is.Row != is.Index+3 {
+				t.Errorf("%s: index %d on row %d, want %d", files[f], is.Index, is.Row, is.Index+3)
+			}
 		}
 	}
 	translit := 0

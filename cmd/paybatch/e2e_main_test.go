@@ -270,6 +270,11 @@ func decodeProcess(tb testing.TB, stdout string) []processJSON {
 		for _, k := range processKeys {
 			checkJSONType(tb, "process", raw, k, types[k])
 		}
+		for k := range raw {
+			if _, ok := types[k]; !ok && k != "error" {
+				tb.Errorf("process JSON has a field the contract does not name: %q", k)
+			}
+		}
 		for _, r := range raw["results"].([]any) {
 			m, ok := r.(map[string]any)
 			if !ok {
@@ -281,6 +286,9 @@ func decodeProcess(tb testing.TB, stdout string) []processJSON {
 					want = "number"
 				}
 				checkJSONType(tb, "process result", m, k, want)
+			}
+			if len(m) != len(processResultKeys) {
+				tb.Errorf("process result has fields beyond the contract's: %v", m)
 			}
 		}
 		var p processJSON
