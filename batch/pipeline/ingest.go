@@ -173,6 +173,8 @@ func (p *Pipeline) load(ctx context.Context, b *store.BatchRecord, r parser.Read
 			if err := flush(); err != nil {
 				return nil, err
 			}
+			st := v.Stats()
+			b.Payments, b.ControlSum = st.Payments, st.ControlSum
 			return p.rejectFile(ctx, b, r.Infos(), fe.Code, fe.Error())
 		}
 		if pay.Info != nil && !seenInfo[pay.Info.Index] {
@@ -202,6 +204,7 @@ func (p *Pipeline) load(ctx context.Context, b *store.BatchRecord, r parser.Read
 			msgs[i] = is.String()
 		}
 		b.FileIssues = fileIssues
+		b.Payments, b.ControlSum = stats.Payments, stats.ControlSum
 		return p.rejectFile(ctx, b, infos, fileIssues[0].Code, strings.Join(msgs, "; "))
 	}
 	// Blocks without payments are stored too: the report lists them.

@@ -391,3 +391,46 @@ func TestE2EResumeAfterTimeout(t *testing.T) {
 		t.Errorf("ledger after resume: %v", n)
 	}
 }
+
+// TestE2EWholeFileRejected: a pain.001 whose NbOfTxs does not match is
+// rejected as a whole (AM18): exit 1, every line RJCT AM18, nothing sent,
+// and `status` shows what the file held.
+func TestE2EWholeFileRejected(t *testing.T) {
+	sb := startSandboxProc(t, 0)
+	dir := t.TempDir()
+	cfg := e2eConfig(t, dir, sb.URL, "")
+	src, err := os.ReadFile("../../samples/supplier-payments.pain.001.001.09.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "am18.xml")
+	os.WriteFile(file, []byte(strings.Replace(string(src), "<NbOfTxs>10</NbOfTxs>", "<NbOfTxs>11</NbOfTxs>", 1)), 0o600)
+	res := runPB(t, dir, nil, 2*time.Minute, "process", "--config", cfg, "--json", "--timeout", "30s", file)
+	if res.code != exitRejected {
+		t.Fatalf("exit %d, want 1\n%s\n%s", res.code, res.stdout, res.stderr)
+	}
+	out := decodeProcess(t, res.stdout)[0]
+	if out.GroupStatus != "RJCT" || out.Payments != 10 || out.Rejected != 10 || out.Settled != 0 {
+		t.Errorf("%+v", out)
+	}
+	for _, r := range out.Results {
+		if r.Status != "RJCT" || r.Reason != "AM18" || r.ProviderRef != "" {
+			t.Errorf("%s: %s %q ref %q, want RJCT AM18 unsent", r.EndToEndID, r.Status, r.Reason, r.ProviderRef)
+		}
+	}
+	if n := len(sb.ledger(t)); n != 0 {
+		t.Errorf("ledger holds %d payouts of a rejected file", n)
+	}
+	st := runPB(t, dir, nil, time.Minute, "status", "--config", cfg)
+	var line string
+	for _, l := range strings.Split(st.stdout, "\n") {
+		if strings.Contains(l, out.BatchID) {
+			line = l
+		}
+	}
+	f := strings.Fields(line)
+	// BATCH FILE FORMAT STAGE STATUS REASON PAYMENTS VALID INVALID CONTROL-SUM ...
+	if len(f) < 10 || f[3] != "rejected" || f[4] != "RJCT" || f[5] != "AM18" || f[6] != "10" || f[7] != "0" || f[8] != "10" || f[9] != "65237.39" {
+		t.Errorf("status line of the rejected file: %q\n%s", line, st.stdout)
+	}
+}
