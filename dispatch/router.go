@@ -137,6 +137,8 @@ func known(caps map[string]Capabilities) string {
 // A provider that needs a user and finds none (external_user_id, else the
 // ultimate debtor id, else the rule's User) is NARR "no user", not AG01:
 // AG01 means the provider forbade the payment, and no provider was asked.
+// When the chosen provider cannot take the payment (step 3), the route is
+// returned with the issue, so reports can name the provider that refused it.
 func (r *Router) Route(p *batch.Payment) (Route, *batch.Issue) {
 	rule, issue := r.choose(p)
 	if issue != nil {
@@ -148,7 +150,7 @@ func (r *Router) Route(p *batch.Payment) (Route, *batch.Issue) {
 		rt.User = firstNonEmpty(p.ExternalUserID, p.UltimateDebtorID, rule.User)
 	}
 	if issue := checkCaps(p, rt, caps); issue != nil {
-		return Route{}, issue
+		return rt, issue
 	}
 	return rt, nil
 }

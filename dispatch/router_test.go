@@ -96,7 +96,7 @@ func TestRoute(t *testing.T) {
 		{"CH16 S-money motif", func(p *batch.Payment) {
 			p.CreditorIBAN = "FR1420041010050500013M02606"
 			p.RemittanceInfo = strings.Repeat("x", 36)
-		}, Route{}, batch.CH16, "36 characters; smoney accepts at most 35"},
+		}, Route{Rule: "to-france", Provider: "smoney", Account: "sm-fr"}, batch.CH16, "36 characters; smoney accepts at most 35"},
 		{"35 characters fit S-money", func(p *batch.Payment) {
 			p.CreditorIBAN = "FR1420041010050500013M02606"
 			p.RemittanceInfo = strings.Repeat("é", 35)
@@ -115,6 +115,9 @@ func TestRoute(t *testing.T) {
 				}
 				if is.Index != 3 || is.Row != 4 || is.EndToEndID != "E2E-3" {
 					t.Fatalf("issue does not locate the payment: %+v", is)
+				}
+				if tt.want.Provider != "" && got != tt.want {
+					t.Fatalf("route with the issue = %+v, want %+v (the provider that refused)", got, tt.want)
 				}
 				return
 			}

@@ -158,7 +158,7 @@ func (p *Pipeline) pain002(ctx context.Context, b *store.BatchRecord, stage repo
 		rb.FileStatus, rb.FileReason, rb.FileReasonText = batch.RJCT, b.Reason, b.ReasonText
 	}
 	var iterErr error
-	err = reports.WritePain002(w, p.reportVersion(b.Header), rb, stage, p.results(ctx, b.ID, &iterErr), p.reportOptions())
+	err = reports.WritePain002(w, p.reportVersion(b.Header), rb, stage, p.results(ctx, b.ID, stage == reports.StageFinal, &iterErr), p.reportOptions())
 	return errors.Join(err, iterErr)
 }
 
@@ -168,13 +168,15 @@ func (p *Pipeline) reportOptions() reports.Options {
 
 var errStop = errors.New("stop")
 
-// results streams a batch's payments, in file order, as report rows.
+// results streams a batch's payments, in file order, as report rows. In a
+// final report (final), payments still open show as PDNG: a final report
+// written at a deadline must not present them as in progress normally.
 type resultSeq = iter.Seq[reports.PaymentResult]
 
-func (p *Pipeline) results(ctx context.Context, batchID string, errp *error) resultSeq {
+func (p *Pipeline) results(ctx context.Context, batchID string, final bool, errp *error) resultSeq {
 	return func(yield func(reports.PaymentResult) bool) {
 		err := p.o.Store.Payments(ctx, batchID, func(d *batch.Dispatch) error {
-			if !yield(resultOf(d)) {
+			if !yield(resultOf(d, final)) {
 				return errStop
 			}
 			return nil
@@ -185,9 +187,9 @@ func (p *Pipeline) results(ctx context.Context, batchID string, errp *error) res
 	}
 }
 
-func resultOf(d *batch.Dispatch) reports.PaymentResult {
+func resultOf(d *batch.Dispatch, final bool) reports.PaymentResult {
 	r := reports.PaymentResult{Payment: d.Payment, Status: d.Status, Reason: d.Reason, Provider: d.Provider, ProviderRef: d.Ref}
-	if d.State == batch.Review {
+	if d.State == batch.Review || (final && !d.State.Terminal()) {
 		r.Status = batch.PDNG
 	}
 	r.AddtlInf = d.Text

@@ -119,6 +119,8 @@ func (p *Pipeline) ingestNew(ctx context.Context, in Input, b *store.BatchRecord
 	log.Info("file recognised", "batch", b.ID, "format", b.Header.Format, "msg_id", b.Header.MsgID)
 
 	if b.Header.MsgID != "" {
+		// The store matches party against the stored initiating party id,
+		// or the name where a batch has no id: pass the id, else the name.
 		party := b.Header.InitiatingPartyID
 		if party == "" {
 			party = b.Header.InitiatingPartyName
@@ -179,6 +181,8 @@ func (p *Pipeline) load(ctx context.Context, b *store.BatchRecord, r parser.Read
 			if err := flush(); err != nil {
 				return nil, err
 			}
+			st := v.Stats()
+			b.Payments, b.ControlSum = st.Payments, st.ControlSum
 			return p.rejectFile(ctx, b, r.Infos(), fe.Code, fe.Error())
 		}
 		if pay.Info != nil && !seenInfo[pay.Info.Index] {
@@ -208,6 +212,7 @@ func (p *Pipeline) load(ctx context.Context, b *store.BatchRecord, r parser.Read
 			msgs[i] = is.String()
 		}
 		b.FileIssues = fileIssues
+		b.Payments, b.ControlSum = stats.Payments, stats.ControlSum
 		return p.rejectFile(ctx, b, infos, fileIssues[0].Code, strings.Join(msgs, "; "))
 	}
 	// Blocks without payments are stored too: the report lists them.
@@ -237,6 +242,7 @@ func (p *Pipeline) dispatchFor(batchID string, pay *batch.Payment) *batch.Dispat
 		rt, issue := p.o.Router.Route(pay)
 		if issue != nil {
 			pay.Issues = append(pay.Issues, *issue)
+			d.Provider = rt.Provider // the provider that cannot take it, if one was chosen
 		} else {
 			d.Provider, d.Account, d.User = rt.Provider, rt.Account, rt.User
 			d.State = batch.Queued

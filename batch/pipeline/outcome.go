@@ -36,6 +36,9 @@ func (p *Pipeline) rejectFile(ctx context.Context, b *store.BatchRecord, infos [
 		rec.Reason = code
 		rec.ReasonText = msg
 		rec.FileIssues = b.FileIssues
+		// What the file held, all of it rejected: status and reports show
+		// the count and sum the sender can compare with NbOfTxs/CtrlSum.
+		rec.Payments, rec.Valid, rec.Invalid, rec.ControlSum = b.Payments, 0, b.Payments, b.ControlSum
 		rec.FinishedAt = p.o.Now()
 		*b = *rec
 		return nil

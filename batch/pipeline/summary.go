@@ -43,7 +43,7 @@ func (p *Pipeline) writeSummary(ctx context.Context, b *store.BatchRecord) ([]st
 // added; otherwise one row per payment.
 func (p *Pipeline) WriteSummary(ctx context.Context, b *store.BatchRecord, kind string, w io.Writer) error {
 	var iterErr error
-	results := p.results(ctx, b.ID, &iterErr)
+	results := p.results(ctx, b.ID, true, &iterErr) // a summary is a final report
 	var err error
 	switch {
 	case kind == "csv" && b.Header.Format == "csv":

@@ -14,6 +14,11 @@ import (
 // The Store is dispatch.Journal (asserted in journal_test.go: this package
 // may import only batch).
 
+// openStates is the SQL list of the non-terminal states, as written in the
+// partial index payments_due_open.
+const openStates = "('" + string(batch.Queued) + "', '" + string(batch.Sending) + "', '" +
+	string(batch.Unknown) + "', '" + string(batch.Submitted) + "')"
+
 // Due returns up to limit records of provider in a non-terminal state whose
 // NextAt <= now, oldest NextAt first. Only batches in StageDispatching are
 // considered: a batch still being stored or validated is never dispatched.
@@ -22,10 +27,13 @@ func (s *Store) Due(ctx context.Context, provider string, now time.Time, limit i
 	if limit <= 0 {
 		limit = 100
 	}
+	// The open states are literals, not parameters, so that the planner
+	// can prove the partial index payments_due_open applies (migration
+	// 0002): it is already in next_at order, and no sort is needed.
 	ds, err := s.queryDispatch(ctx, s.db, `JOIN batches b ON b.id = p.batch_id
-		WHERE p.provider = ? AND p.state IN (?, ?, ?, ?) AND p.next_at <= ? AND b.stage = ?
+		WHERE p.provider = ? AND p.state IN `+openStates+` AND p.next_at <= ? AND b.stage = ?
 		ORDER BY p.next_at, p.id LIMIT ?`,
-		provider, batch.Queued, batch.Sending, batch.Unknown, batch.Submitted, fmtTime(now), StageDispatching, limit)
+		provider, fmtTime(now), StageDispatching, limit)
 	if err != nil {
 		return nil, fmt.Errorf("due for %s: %w", provider, err)
 	}
