@@ -104,15 +104,10 @@ func (p *Pipeline) resume(ctx context.Context, in Input, b *store.BatchRecord) (
 		// Interrupted while storing: read the file again. Payments and
 		// blocks already stored are kept as they are (AddPayments is
 		// idempotent per index), so their keys do not change.
+		// Ingest put the hashed copy in place if it was missing.
 		f, err := os.Open(p.copyPath(b.ID))
 		if err != nil {
-			if err := copyFile(in.Path, p.copyPath(b.ID)); err != nil {
-				return nil, err
-			}
-			f, err = os.Open(p.copyPath(b.ID))
-			if err != nil {
-				return nil, err
-			}
+			return nil, fmt.Errorf("reopen %s: %w", in.Name, err)
 		}
 		defer f.Close()
 		st, err := f.Stat()
