@@ -83,7 +83,12 @@ func (p *Pipeline) Ingest(ctx context.Context, in Input) (*Outcome, error) {
 			}
 		}
 		return p.resume(ctx, in, prev)
+	case err == nil && prev.Stage == store.StageRejected && prev.FinalReportAt.IsZero():
+		log.Info("writing the rejection report that could not be written before", "batch", prev.ID)
+		return p.reportRejection(ctx, prev)
 	case err == nil:
+		// The duplicate report describes the staged copy: the bytes hashed.
+		in.Path = staged
 		return p.duplicate(ctx, in, prev, "the same file (sha256 "+sum[:12]+"…) was processed before")
 	case !store.IsNotFound(err):
 		return nil, err

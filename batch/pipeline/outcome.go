@@ -43,7 +43,15 @@ func (p *Pipeline) rejectFile(ctx context.Context, b *store.BatchRecord, infos [
 	if err != nil {
 		return nil, err
 	}
-	out := &Outcome{BatchID: b.ID, Format: b.Header.Format, Rejected: true, Reason: code, Message: msg}
+	return p.reportRejection(ctx, b)
+}
+
+// reportRejection writes the RJCT pain.002 of a rejected batch and records
+// it. Ingest calls it again for a rejected batch whose report was never
+// written (the outbox failed): the sender must get the rejection, not a
+// DU01 for a file it never heard back about.
+func (p *Pipeline) reportRejection(ctx context.Context, b *store.BatchRecord) (*Outcome, error) {
+	out := &Outcome{BatchID: b.ID, Format: b.Header.Format, Rejected: true, Reason: b.Reason, Message: b.ReasonText}
 	path, err := p.writePain002(ctx, b, reports.StageFinal)
 	if err != nil {
 		return nil, err
