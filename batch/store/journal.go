@@ -1,12 +1,10 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -24,29 +22,14 @@ func (s *Store) Due(ctx context.Context, provider string, now time.Time, limit i
 	if limit <= 0 {
 		limit = 100
 	}
-	// One query per state: with the state fixed, the payments_due index
-	// (provider, state, next_at) yields rows in next_at order and LIMIT
-	// stops the scan. A single "state IN (...)" query had to sort every
-	// matching row on each call: with a million queued payments, each
-	// engine tick sorted a million rows.
-	var all []*batch.Dispatch
-	for _, st := range []batch.DispatchState{batch.Queued, batch.Sending, batch.Unknown, batch.Submitted} {
-		ds, err := s.queryDispatch(ctx, s.db, `JOIN batches b ON b.id = p.batch_id
-		WHERE p.provider = ? AND p.state = ? AND p.next_at <= ? AND b.stage = ?
+	ds, err := s.queryDispatch(ctx, s.db, `JOIN batches b ON b.id = p.batch_id
+		WHERE p.provider = ? AND p.state IN (?, ?, ?, ?) AND p.next_at <= ? AND b.stage = ?
 		ORDER BY p.next_at, p.id LIMIT ?`,
-			provider, st, fmtTime(now), StageDispatching, limit)
-		if err != nil {
-			return nil, fmt.Errorf("due for %s: %w", provider, err)
-		}
-		all = append(all, ds...)
+		provider, batch.Queued, batch.Sending, batch.Unknown, batch.Submitted, fmtTime(now), StageDispatching, limit)
+	if err != nil {
+		return nil, fmt.Errorf("due for %s: %w", provider, err)
 	}
-	slices.SortFunc(all, func(a, b *batch.Dispatch) int {
-		if c := a.NextAt.Compare(b.NextAt); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.PaymentID, b.PaymentID)
-	})
-	return all[:min(len(all), limit)], nil
+	return ds, nil
 }
 
 // Get reloads one record.
