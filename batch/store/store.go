@@ -28,12 +28,6 @@ type Options struct {
 type Store struct {
 	db  *sqlx.DB
 	now func() time.Time
-	// wsem admits one write transaction of this process at a time. Without
-	// it the pool's connections meet in SQLite's busy handler, which sleeps
-	// and polls (up to 100 ms a try): with the engine's workers all writing,
-	// that capped dispatch at ~150 payments a second. Other processes on the
-	// same file still queue on busy_timeout.
-	wsem chan struct{}
 }
 
 // Open opens (creating if needed) the database at path and applies pending
@@ -66,7 +60,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	s := &Store{db: db, now: opts.Now, wsem: make(chan struct{}, 1)}
+	s := &Store{db: db, now: opts.Now}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -83,12 +77,6 @@ func (s *Store) Close() error { return s.db.Close() }
 
 // inTx runs fn in a transaction, committing when it returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	select {
-	case s.wsem <- struct{}{}:
-	case <-ctx.Done():
-		return fmt.Errorf("begin: %w", ctx.Err())
-	}
-	defer func() { <-s.wsem }()
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
