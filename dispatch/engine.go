@@ -65,6 +65,10 @@ type lane struct {
 
 	mu       sync.Mutex
 	inflight map[int64]bool
+	// pausedUntil is the latest Retry-After the provider gave: it speaks
+	// for the client as a whole, so no call of this lane goes out before
+	// it, not only the retry of the payment that got it.
+	pausedUntil time.Time
 }
 
 // NewEngine validates the configuration and returns an engine.
@@ -257,10 +261,51 @@ func (e *Engine) step(ctx context.Context, l *lane, d *batch.Dispatch) {
 // timeout. It is detached from shutdown: a call that started finishes, so
 // its outcome can be persisted.
 func (e *Engine) call(ctx context.Context, l *lane, fn func(context.Context) error) error {
+	if err := e.waitPause(ctx, l); err != nil {
+		return &NotSentError{Err: err}
+	}
 	if err := l.limiter.Wait(ctx); err != nil {
 		return &NotSentError{Err: err}
 	}
-	return e.invoke(ctx, fn)
+	err := e.invoke(ctx, fn)
+	e.notePause(l, err)
+	return err
+}
+
+// notePause pauses the whole lane when a call's error carries a
+// Retry-After: during a 429 storm every other payment of the lane would
+// otherwise call (and be refused) before the time the provider asked for.
+func (e *Engine) notePause(l *lane, err error) {
+	ra := retryAfter(err)
+	if ra <= 0 {
+		return
+	}
+	until := e.cfg.Now().Add(ra)
+	l.mu.Lock()
+	if until.After(l.pausedUntil) {
+		l.pausedUntil = until
+	}
+	l.mu.Unlock()
+}
+
+// waitPause waits out the lane's pause. It sleeps once, not until the
+// clock says so: with an injected clock that does not move, a loop would
+// never end.
+func (e *Engine) waitPause(ctx context.Context, l *lane) error {
+	l.mu.Lock()
+	d := l.pausedUntil.Sub(e.cfg.Now())
+	l.mu.Unlock()
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // invoke runs one provider call with its own timeout, without the limiter.
@@ -302,8 +347,12 @@ func (e *Engine) send(ctx context.Context, l *lane, d *batch.Dispatch) {
 // submit persists the intent, then makes the submit call. from is the state
 // the record is in now (Queued, or Unknown after a proof of non-execution).
 func (e *Engine) submit(ctx context.Context, l *lane, d *batch.Dispatch, from batch.DispatchState) {
-	// Wait for the rate limit before persisting the intent, so a shutdown
-	// while waiting leaves the record as it was.
+	// Wait for the rate limit (and a provider's Retry-After) before
+	// persisting the intent, so a shutdown while waiting leaves the record
+	// as it was.
+	if err := e.waitPause(ctx, l); err != nil {
+		return
+	}
 	if err := l.limiter.Wait(ctx); err != nil {
 		return
 	}
@@ -323,6 +372,7 @@ func (e *Engine) submit(ctx context.Context, l *lane, d *batch.Dispatch, from ba
 		sub, err = l.Provider.Submit(c, in)
 		return err
 	})
+	e.notePause(l, err)
 	after := intent
 	switch {
 	case err == nil:

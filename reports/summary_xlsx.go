@@ -1,6 +1,9 @@
 package reports
 
 import (
+	"archive/zip"
+	"bufio"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -108,34 +111,47 @@ func scanSheet(f *excelize.File, sheet string, headerRow int) (lastCol int, head
 
 // WritePaymentsXLSX writes the summary of a pain.001 input as a workbook
 // with one "Payments" sheet: PaymentColumns and SummaryColumns, one row per
-// payment. It uses excelize's StreamWriter, so rows go to a temporary file
-// rather than memory and a million-payment batch stays flat. Amounts are
-// text cells holding the exact decimal: a numeric cell would go through
-// float64, which money never does here.
+// payment. It writes the zip itself, straight to w, row by row: excelize's
+// File.Write builds the whole zipped workbook in a bytes.Buffer first,
+// which for a million payments is hundreds of MB. Cells are inline
+// strings; amounts are text cells holding the exact decimal: a numeric
+// cell would go through float64, which money never does here.
 func WritePaymentsXLSX(w io.Writer, batchID string, results iter.Seq[PaymentResult]) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	const sheet = "Payments"
-	if err := f.SetSheetName(f.GetSheetList()[0], sheet); err != nil {
-		return fmt.Errorf("reports: XLSX summary sheet: %w", err)
+	zw := zip.NewWriter(w)
+	for _, part := range paymentsWorkbookParts {
+		pw, err := zw.Create(part.name)
+		if err != nil {
+			return fmt.Errorf("reports: write XLSX summary: %w", err)
+		}
+		if _, err := io.WriteString(pw, part.body); err != nil {
+			return fmt.Errorf("reports: write XLSX summary: %w", err)
+		}
 	}
-	sw, err := f.NewStreamWriter(sheet)
+	pw, err := zw.CreateHeader(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate})
 	if err != nil {
-		return fmt.Errorf("reports: XLSX summary sheet: %w", err)
+		return fmt.Errorf("reports: write XLSX summary: %w", err)
 	}
+	bw := bufio.NewWriterSize(pw, 64<<10)
+	bw.WriteString(xml.Header + `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
 	row := 1
 	put := func(values []string) error {
-		cells := make([]any, len(values))
+		fmt.Fprintf(bw, `<row r="%d">`, row)
 		for i, v := range values {
-			cells[i] = stripForbidden(v)
+			v = stripForbidden(v)
+			if v == "" {
+				continue
+			}
+			col, err := excelize.ColumnNumberToName(i + 1)
+			if err != nil {
+				return fmt.Errorf("reports: XLSX summary row %d: %w", row, err)
+			}
+			fmt.Fprintf(bw, `<c r="%s%d" t="inlineStr"><is><t xml:space="preserve">`, col, row)
+			if err := xml.EscapeText(bw, []byte(v)); err != nil {
+				return fmt.Errorf("reports: XLSX summary row %d: %w", row, err)
+			}
+			bw.WriteString(`</t></is></c>`)
 		}
-		cell, err := excelize.CoordinatesToCellName(1, row)
-		if err != nil {
-			return fmt.Errorf("reports: XLSX summary row %d: %w", row, err)
-		}
-		if err := sw.SetRow(cell, cells); err != nil {
-			return fmt.Errorf("reports: XLSX summary row %d: %w", row, err)
-		}
+		bw.WriteString(`</row>`)
 		row++
 		return nil
 	}
@@ -147,11 +163,20 @@ func WritePaymentsXLSX(w io.Writer, batchID string, results iter.Seq[PaymentResu
 			return err
 		}
 	}
-	if err := sw.Flush(); err != nil {
-		return fmt.Errorf("reports: XLSX summary: %w", err)
+	bw.WriteString(`</sheetData></worksheet>`)
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("reports: write XLSX summary: %w", err)
 	}
-	if err := f.Write(w); err != nil {
+	if err := zw.Close(); err != nil {
 		return fmt.Errorf("reports: write XLSX summary: %w", err)
 	}
 	return nil
+}
+
+// paymentsWorkbookParts are the fixed parts of the one-sheet summary.
+var paymentsWorkbookParts = []struct{ name, body string }{
+	{"[Content_Types].xml", xml.Header + `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`},
+	{"_rels/.rels", xml.Header + `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`},
+	{"xl/workbook.xml", xml.Header + `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Payments" sheetId="1" r:id="rId1"/></sheets></workbook>`},
+	{"xl/_rels/workbook.xml.rels", xml.Header + `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`},
 }

@@ -67,11 +67,15 @@ func (p *Pipeline) Complete(ctx context.Context, batchID string, atDeadline bool
 	if !done && !atDeadline {
 		return nil, nil
 	}
-	path, err := p.writePain002(ctx, b, reports.StageFinal)
+	// Summaries first, the pain.002 last: a failure in between (disk full)
+	// makes the retry write everything again under -2 names, and the
+	// pain.002 is what ERPs read, so it must never be the one doubled.
+	// It is also the completion signal: when it appears, all is there.
+	summaries, err := p.writeSummary(ctx, b)
 	if err != nil {
 		return nil, err
 	}
-	summaries, err := p.writeSummary(ctx, b)
+	path, err := p.writePain002(ctx, b, reports.StageFinal)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"time"
@@ -65,10 +66,15 @@ func (o *Outcome) Explanation() string {
 // valid payments to the engine. An error means an I/O or database failure:
 // the file was not consumed and may be offered again (Ingest resumes).
 func (p *Pipeline) Ingest(ctx context.Context, in Input) (*Outcome, error) {
-	sum, err := fileSHA256(in.Path)
+	// The file is read once: hashed while it is copied into the files dir.
+	// Hashing in.Path and copying it in a second read would let a file that
+	// changes in between be parsed (and paid) under another file's sha256,
+	// defeating the duplicate check.
+	staged, sum, err := p.stage(in.Path)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", in.Name, err)
 	}
+	defer os.Remove(staged) // a no-op once it was renamed into place
 	log := p.o.Log.With("file", in.Name, "source", in.Source)
 
 	prev, err := p.o.Store.FindBySHA256(ctx, sum)
@@ -77,15 +83,27 @@ func (p *Pipeline) Ingest(ctx context.Context, in Input) (*Outcome, error) {
 		return p.duplicate(ctx, in, prev, "the same file (sha256 "+sum[:12]+"…) is being processed")
 	case err == nil && !prev.Stage.Done():
 		log.Info("resuming unfinished batch", "batch", prev.ID, "stage", prev.Stage)
+		if _, err := os.Stat(p.copyPath(prev.ID)); errors.Is(err, fs.ErrNotExist) {
+			// Same bytes as hashed (the sha256 matched), so the staged
+			// copy may stand in for the lost one.
+			if err := os.Rename(staged, p.copyPath(prev.ID)); err != nil {
+				return nil, fmt.Errorf("keep a copy of %s: %w", in.Name, err)
+			}
+		}
 		return p.resume(ctx, in, prev)
+	case err == nil && prev.Stage == store.StageRejected && prev.FinalReportAt.IsZero():
+		log.Info("writing the rejection report that could not be written before", "batch", prev.ID)
+		return p.reportRejection(ctx, prev)
 	case err == nil:
+		// The duplicate report describes the staged copy: the bytes hashed.
+		in.Path = staged
 		return p.duplicate(ctx, in, prev, "the same file (sha256 "+sum[:12]+"…) was processed before")
 	case !store.IsNotFound(err):
 		return nil, err
 	}
 
 	b := &store.BatchRecord{ID: store.NewBatchID(p.o.Now()), FileName: in.Name, Source: in.Source, SHA256: sum}
-	if err := copyFile(in.Path, p.copyPath(b.ID)); err != nil {
+	if err := os.Rename(staged, p.copyPath(b.ID)); err != nil {
 		return nil, fmt.Errorf("keep a copy of %s: %w", in.Name, err)
 	}
 	return p.ingestNew(ctx, in, b, log)
@@ -281,41 +299,38 @@ func idempotencyKey(batchID string, index int) string {
 	return fmt.Sprintf("%s.%d", batchID, index)
 }
 
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
+// openInput opens the file handed to Ingest; a variable so a test can
+// change the file while the pipeline reads it.
+var openInput = func(path string) (io.ReadCloser, error) { return os.Open(path) }
 
-// copyFile copies src to dst durably (temp + fsync + rename).
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
+// stage copies src into the files dir under a temporary name, durably
+// (fsync), and returns that name with the sha256 of exactly the bytes
+// copied: the copy is what gets parsed, so hash and content always agree.
+func (p *Pipeline) stage(src string) (path, sum string, err error) {
+	in, err := openInput(src)
 	if err != nil {
-		return err
+		return "", "", err
 	}
 	defer in.Close()
-	tmp := dst + ".tmp"
-	out, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o640)
+	out, err := os.CreateTemp(p.o.FilesDir, ".staging-*")
 	if err != nil {
-		return err
+		return "", "", err
 	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
+	defer func() {
+		if err != nil {
+			out.Close()
+			os.Remove(out.Name())
+		}
+	}()
+	h := sha256.New()
+	if _, err = io.Copy(io.MultiWriter(out, h), in); err != nil {
+		return "", "", err
 	}
-	if err := out.Sync(); err != nil {
-		out.Close()
-		return err
+	if err = out.Sync(); err != nil {
+		return "", "", err
 	}
-	if err := out.Close(); err != nil {
-		return err
+	if err = out.Close(); err != nil {
+		return "", "", err
 	}
-	return os.Rename(tmp, dst)
+	return out.Name(), hex.EncodeToString(h.Sum(nil)), nil
 }

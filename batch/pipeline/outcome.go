@@ -46,7 +46,15 @@ func (p *Pipeline) rejectFile(ctx context.Context, b *store.BatchRecord, infos [
 	if err != nil {
 		return nil, err
 	}
-	out := &Outcome{BatchID: b.ID, Format: b.Header.Format, Rejected: true, Reason: code, Message: msg}
+	return p.reportRejection(ctx, b)
+}
+
+// reportRejection writes the RJCT pain.002 of a rejected batch and records
+// it. Ingest calls it again for a rejected batch whose report was never
+// written (the outbox failed): the sender must get the rejection, not a
+// DU01 for a file it never heard back about.
+func (p *Pipeline) reportRejection(ctx context.Context, b *store.BatchRecord) (*Outcome, error) {
+	out := &Outcome{BatchID: b.ID, Format: b.Header.Format, Rejected: true, Reason: b.Reason, Message: b.ReasonText}
 	path, err := p.writePain002(ctx, b, reports.StageFinal)
 	if err != nil {
 		return nil, err
@@ -107,15 +115,10 @@ func (p *Pipeline) resume(ctx context.Context, in Input, b *store.BatchRecord) (
 		// Interrupted while storing: read the file again. Payments and
 		// blocks already stored are kept as they are (AddPayments is
 		// idempotent per index), so their keys do not change.
+		// Ingest put the hashed copy in place if it was missing.
 		f, err := os.Open(p.copyPath(b.ID))
 		if err != nil {
-			if err := copyFile(in.Path, p.copyPath(b.ID)); err != nil {
-				return nil, err
-			}
-			f, err = os.Open(p.copyPath(b.ID))
-			if err != nil {
-				return nil, err
-			}
+			return nil, fmt.Errorf("reopen %s: %w", in.Name, err)
 		}
 		defer f.Close()
 		st, err := f.Stat()

@@ -66,6 +66,9 @@ func NewReader(r io.ReaderAt, size int64, opts Options) (*Reader, error) {
 	if size > MaxFileBytes {
 		return nil, &batch.FileError{Code: batch.FF01, Message: fmt.Sprintf("workbook larger than %d MiB", MaxFileBytes>>20)}
 	}
+	if err := checkZip(r, size); err != nil {
+		return nil, err
+	}
 	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
 		UnzipSizeLimit:    unzipSizeLimit,
 		UnzipXMLSizeLimit: unzipXMLSizeLimit,
