@@ -30,8 +30,7 @@ func (l *lexer) closeElement(name []byte) error {
 		return syntaxErr("element <%s> closed by </%s>", open, name)
 	}
 	l.kind = tokEnd
-	l.qname = open
-	l.local = localName(open)
+	l.setName(l.opens[n-1], len(l.names))
 	l.names = l.names[:l.opens[n-1]]
 	l.opens = l.opens[:n-1]
 	if n == 1 {
@@ -157,8 +156,7 @@ func (l *lexer) parseStartTag(tag []byte) error {
 	l.opens = append(l.opens, len(l.names))
 	l.names = append(l.names, name...)
 	l.kind = tokStart
-	l.qname = l.names[l.opens[len(l.opens)-1]:]
-	l.local = localName(l.qname)
+	l.setName(l.opens[len(l.opens)-1], len(l.names))
 	l.sawRoot = true
 	l.sawDecl = true
 	l.pendingEnd = self

@@ -41,7 +41,7 @@ func (r *Reader) next() (*batch.Payment, error) {
 		switch l.kind {
 		case tokStart:
 			d := l.depth()
-			switch name := string(l.local); {
+			switch name := string(l.local()); {
 			case d == r.docDepth+2 && name == "PmtInf":
 				if p, err := r.openBlock(); p != nil || err != nil {
 					return p, err
@@ -220,14 +220,14 @@ func (r *Reader) collect(paths map[string]field, v *values, stopAt string) (stop
 		switch l.kind {
 		case tokStart:
 			rel := l.depth() - base
-			if rel == 1 && stopAt != "" && string(l.local) == stopAt {
+			if rel == 1 && stopAt != "" && string(l.local()) == stopAt {
 				return true, nil
 			}
 			marks[rel] = len(r.path)
 			if rel > 1 {
 				r.path = append(r.path, '/')
 			}
-			r.path = append(r.path, l.local...)
+			r.path = append(r.path, l.local()...)
 			r.text = r.text[:0]
 			if len(l.attrs) > 0 {
 				if c := ccyOf[paths[string(r.path)]]; c != fNone {
