@@ -34,10 +34,19 @@ func (m *Mapping) Payment(cells []string, index, row int, info *batch.PaymentInf
 	// Provider names are identifiers the router compares, not text.
 	p.Provider = strings.ToLower(get(Provider))
 	p.ExternalUserID = get(ExternalUserID)
-	p.RequestedExecutionDate = NormalizeDate(get(RequestedExecutionDate))
+	p.RequestedExecutionDate = m.normalizeDate(get(RequestedExecutionDate))
 	m.checkWidth(p, cells)
 	m.amount(p, get(Amount), strings.ToUpper(get(Currency)), defaultCcy)
 	return p
+}
+
+func (m *Mapping) normalizeDate(s string) string {
+	if s == m.lastDate {
+		return m.lastDateNorm
+	}
+	n := NormalizeDate(s)
+	m.lastDate, m.lastDateNorm = s, n
+	return n
 }
 
 // checkWidth flags rows whose cells do not line up with the header: a
