@@ -66,6 +66,12 @@ type Validator struct {
 	seed1, seed2 maphash.Seed
 
 	blocks map[*PaymentInfo]*blockTotals
+
+	lastDate struct { // the last execution date read, see checkDate
+		text string
+		t    time.Time
+		ok   bool
+	}
 }
 
 type blockTotals struct {
@@ -258,8 +264,14 @@ func (v *Validator) checkCreditor(p *Payment) {
 	}
 
 	if v.opts.Lenient {
-		p.CreditorIBAN = NormalizeIBAN(p.CreditorIBAN)
-		p.CreditorBIC = NormalizeBIC(p.CreditorBIC)
+		// Assign only what changed: a store of a string costs a GC write
+		// barrier, and files mostly hold IBANs in electronic form.
+		if s := NormalizeIBAN(p.CreditorIBAN); s != p.CreditorIBAN {
+			p.CreditorIBAN = s
+		}
+		if s := NormalizeBIC(p.CreditorBIC); s != p.CreditorBIC {
+			p.CreditorBIC = s
+		}
 	}
 	ibanOK := false
 	switch {
@@ -328,7 +340,12 @@ func (v *Validator) checkDate(p *Payment) {
 	if s == "" {
 		return
 	}
-	d, ok := parseExecutionDate(s)
+	// Files mostly have one execution date: parse it once.
+	if s != v.lastDate.text {
+		v.lastDate.text = s
+		v.lastDate.t, v.lastDate.ok = parseExecutionDate(s)
+	}
+	d, ok := v.lastDate.t, v.lastDate.ok
 	if !ok {
 		p.AddIssue(FieldExecutionDate, DT01, "requested execution date "+strconv.Quote(s)+" is not YYYY-MM-DD or an ISO date-time")
 		return
