@@ -102,15 +102,22 @@ func (l *lexer) parseStartTag(tag []byte) error {
 	if self {
 		tag = tag[:len(tag)-1]
 	}
-	end := 0
-	for end < len(tag) && !isSpace(tag[end]) {
+	// One pass finds the name's end and checks its bytes (validName's
+	// rules): this runs for every element of the file.
+	end, bad := 0, false
+	for end < len(tag) {
+		c := tag[end]
+		if isSpace(c) {
+			break
+		}
+		bad = bad || notNameByte[c]
 		end++
 	}
 	name := tag[:end]
 	if len(name) > maxNameBytes {
 		return syntaxErr("element name longer than %d bytes", maxNameBytes)
 	}
-	if !validName(name) {
+	if bad || len(name) == 0 || notNameStart[name[0]] {
 		return syntaxErr("invalid element name %q", name)
 	}
 	l.attrs = l.attrs[:0]
