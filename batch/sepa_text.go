@@ -16,7 +16,7 @@ const (
 // IsSEPAChar reports whether r is in the EPC basic Latin character set:
 // a-z A-Z 0-9 / - ? : ( ) . , ' + and space.
 func IsSEPAChar(r rune) bool {
-	return r < utf8.RuneSelf && sepaASCII[r]
+	return r >= 0 && r < utf8.RuneSelf && sepaASCII[r]
 }
 
 // sepaASCII is the SEPA set as a table: IsSEPAText runs over every name,
