@@ -103,14 +103,14 @@ func ParseDecimal(s string) (Decimal, error) {
 	if len(intPart)+len(frac) > 18 {
 		return Decimal{}, ErrAmountRange
 	}
-	digits := intPart + frac
+	// At most 18 digits: they fit an int64 without overflow checks, and
+	// reading them in place saves joining the two parts into a string.
 	var u int64
-	if digits != "" {
-		v, err := strconv.ParseInt(digits, 10, 64)
-		if err != nil {
-			return Decimal{}, ErrAmountRange
-		}
-		u = v
+	for i := 0; i < len(intPart); i++ {
+		u = u*10 + int64(intPart[i]-'0')
+	}
+	for i := 0; i < len(frac); i++ {
+		u = u*10 + int64(frac[i]-'0')
 	}
 	if neg {
 		u = -u

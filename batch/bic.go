@@ -69,7 +69,7 @@ func ValidateBIC(s string) error {
 			return fail(ErrBICCharacters, "bad characters: only A-Z and 0-9 are allowed")
 		}
 	}
-	if cc := s[4:6]; !iso3166[cc] {
+	if cc := s[4:6]; !IsCountryCode(cc) {
 		return fail(ErrBICCountry, "unknown country "+cc)
 	}
 	return nil

@@ -28,4 +28,15 @@ XK`
 }()
 
 // IsCountryCode reports whether s is an ISO 3166-1 alpha-2 code (or XK).
-func IsCountryCode(s string) bool { return iso3166[s] }
+func IsCountryCode(s string) bool {
+	return len(s) == 2 && isUpper(s[0]) && isUpper(s[1]) && countryTable[letterIndex(s[0])*26+letterIndex(s[1])]
+}
+
+// countryTable is iso3166 indexed by the two letters, for the BIC check
+// every payment goes through.
+var countryTable = func() (t [26 * 26]bool) {
+	for c := range iso3166 {
+		t[letterIndex(c[0])*26+letterIndex(c[1])] = true
+	}
+	return t
+}()

@@ -30,6 +30,23 @@ var currencyExponents = map[string]int{
 // CurrencyExponent returns the number of minor-unit digits of an ISO 4217
 // code, and false when the code is unknown.
 func CurrencyExponent(code string) (int, bool) {
-	e, ok := currencyExponents[code]
-	return e, ok
+	if len(code) != 3 || !isUpper(code[0]) || !isUpper(code[1]) || !isUpper(code[2]) {
+		return 0, false
+	}
+	e := currencyTable[letterIndex(code[0])*26*26+letterIndex(code[1])*26+letterIndex(code[2])]
+	return int(e), e >= 0
 }
+
+// currencyTable is currencyExponents indexed by the three letters, -1 for
+// no currency: every payment looks its currency up several times.
+var currencyTable = func() (t [26 * 26 * 26]int8) {
+	for i := range t {
+		t[i] = -1
+	}
+	for code, e := range currencyExponents {
+		t[letterIndex(code[0])*26*26+letterIndex(code[1])*26+letterIndex(code[2])] = int8(e)
+	}
+	return t
+}()
+
+func letterIndex(c byte) int { return int(c - 'A') }

@@ -16,17 +16,28 @@ const (
 // IsSEPAChar reports whether r is in the EPC basic Latin character set:
 // a-z A-Z 0-9 / - ? : ( ) . , ' + and space.
 func IsSEPAChar(r rune) bool {
-	switch {
-	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
-		return true
-	}
-	return strings.ContainsRune("/-?:().,'+ ", r)
+	return r >= 0 && r < utf8.RuneSelf && sepaASCII[r]
 }
+
+// sepaASCII is the SEPA set as a table: IsSEPAText runs over every name,
+// id and remittance line of a file.
+var sepaASCII = func() (t [utf8.RuneSelf]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for _, c := range "/-?:().,'+ " {
+		t[c] = true
+	}
+	return t
+}()
 
 // IsSEPAText reports whether every character of s is in the SEPA set.
 func IsSEPAText(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf || !IsSEPAChar(rune(s[i])) {
+		if s[i] >= utf8.RuneSelf || !sepaASCII[s[i]] {
 			return false
 		}
 	}

@@ -1,6 +1,9 @@
 package batch
 
-import "testing"
+import (
+	"testing"
+	"unicode/utf8"
+)
 
 func TestTransliterate(t *testing.T) {
 	tests := []struct {
@@ -45,6 +48,11 @@ func TestIsSEPAChar(t *testing.T) {
 	for _, r := range "&_@#*!\"é\t\n;=" {
 		if IsSEPAChar(r) {
 			t.Errorf("%q should not be SEPA", r)
+		}
+	}
+	for _, r := range []rune{-1, 0, 0x7f, 0x80, utf8.MaxRune + 1} {
+		if IsSEPAChar(r) {
+			t.Errorf("%d should not be SEPA", r)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"hash/maphash"
 	"strconv"
 	"strings"
 	"testing"
@@ -253,5 +254,22 @@ func BenchmarkValidatorPayment(b *testing.B) {
 			p.RequestedExecutionDate = "2030-01-31"
 		}
 		v.Payment(p)
+	}
+}
+
+// An id whose first hash collides with an earlier id's must not be taken
+// for a duplicate of it, and must itself be found again.
+func TestSeenBeforeFirstHashClash(t *testing.T) {
+	v := NewValidator(ValidateOptions{})
+	h1 := maphash.String(v.seed1, "B")
+	v.seen[h1] = maphash.String(v.seed2, "B") + 1 // "A" stored under B's first hash
+	if v.seenBefore("B") {
+		t.Fatal("B reported as seen after a first-hash clash")
+	}
+	if !v.seenBefore("B") {
+		t.Fatal("B not found the second time")
+	}
+	if v.seenBefore("C") || !v.seenBefore("C") {
+		t.Fatal("C")
 	}
 }

@@ -74,22 +74,11 @@ func (r *RawReader) Next() (row int, fields []string, err error) {
 	for {
 		r.lim.stop = r.cr.InputOffset() + r.max + readAhead
 		fields, err = r.cr.Read()
-		var pe *stdcsv.ParseError
-		switch {
-		case errors.Is(err, errRecordTooLong):
-			r.err = &batch.FileError{Code: batch.FF01,
-				Message: fmt.Sprintf("record after line %d is longer than %d bytes", r.row, r.max)}
-			return 0, nil, r.err
-		case errors.As(err, &pe):
-			// LazyQuotes leaves only field-count errors, which are off; keep
-			// going rather than drop a file over one malformed line.
-			continue
-		case err != nil:
-			if !errors.Is(err, io.EOF) {
-				err = fmt.Errorf("read csv after line %d: %w", r.row, err)
+		if err != nil {
+			if r.skip(err) {
+				continue
 			}
-			r.err = err
-			return 0, nil, err
+			return 0, nil, r.err
 		}
 		line, _ := r.cr.FieldPos(0)
 		r.row = line
@@ -98,6 +87,27 @@ func (r *RawReader) Next() (row int, fields []string, err error) {
 		}
 		return line, fields, nil
 	}
+}
+
+// skip reports whether the read error err only costs the record; otherwise
+// it sets r.err. It is apart from Next because errors.As makes its target
+// escape: declared in Next, that would be an allocation per record.
+func (r *RawReader) skip(err error) bool {
+	var pe *stdcsv.ParseError
+	switch {
+	case errors.Is(err, errRecordTooLong):
+		r.err = &batch.FileError{Code: batch.FF01,
+			Message: fmt.Sprintf("record after line %d is longer than %d bytes", r.row, r.max)}
+	case errors.As(err, &pe):
+		// LazyQuotes leaves only field-count errors, which are off; keep
+		// going rather than drop a file over one malformed line.
+		return true
+	case errors.Is(err, io.EOF):
+		r.err = err
+	default:
+		r.err = fmt.Errorf("read csv after line %d: %w", r.row, err)
+	}
+	return false
 }
 
 // repair decodes fields that are not valid UTF-8 as Windows-1252: a file

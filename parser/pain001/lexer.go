@@ -28,10 +28,11 @@ type lexer struct {
 
 	// The current token.
 	kind  tokKind
-	qname []byte // element name as written, prefix included
-	local []byte // without prefix
 	attrs []attr
 	text  []byte
+	// The element name as offsets into names (see qname, local): ints
+	// rather than slices, so that a token costs no GC write barriers.
+	nameFrom, localFrom, nameTo int
 
 	pendingEnd bool   // the start tag was self-closing
 	names      []byte // open element names, concatenated
@@ -69,6 +70,25 @@ func newLexer(src io.Reader, utf16 bool) *lexer {
 }
 
 func (l *lexer) depth() int { return len(l.opens) }
+
+// qname is the current element's name as written, prefix included. After
+// an end tag it lies past len(names), still within its capacity: like every
+// token it is valid until the next call.
+func (l *lexer) qname() []byte { return l.names[l.nameFrom:l.nameTo] }
+
+// local is the current element's name without its prefix.
+func (l *lexer) local() []byte { return l.names[l.localFrom:l.nameTo] }
+
+func (l *lexer) setName(from, to int) {
+	l.nameFrom, l.localFrom, l.nameTo = from, from, to
+	// Names are short: a plain loop beats IndexByte's call overhead.
+	for i := from; i < to; i++ {
+		if l.names[i] == ':' {
+			l.localFrom = i + 1
+			break
+		}
+	}
+}
 
 // fill reads more input, keeping buf[r:w]. It reports false at the end of
 // input; l.err is set for read errors and oversized tokens.
@@ -154,7 +174,7 @@ func (l *lexer) next() error {
 func (l *lexer) advance() error {
 	if l.pendingEnd {
 		l.pendingEnd = false
-		return l.closeElement(l.qname)
+		return l.closeElement(l.qname())
 	}
 	for {
 		if l.r == l.w && !l.fill() {

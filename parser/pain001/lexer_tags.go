@@ -30,8 +30,7 @@ func (l *lexer) closeElement(name []byte) error {
 		return syntaxErr("element <%s> closed by </%s>", open, name)
 	}
 	l.kind = tokEnd
-	l.qname = open
-	l.local = localName(open)
+	l.setName(l.opens[n-1], len(l.names))
 	l.names = l.names[:l.opens[n-1]]
 	l.opens = l.opens[:n-1]
 	if n == 1 {
@@ -103,15 +102,22 @@ func (l *lexer) parseStartTag(tag []byte) error {
 	if self {
 		tag = tag[:len(tag)-1]
 	}
-	end := 0
-	for end < len(tag) && !isSpace(tag[end]) {
+	// One pass finds the name's end and checks its bytes (validName's
+	// rules): this runs for every element of the file.
+	end, bad := 0, false
+	for end < len(tag) {
+		c := tag[end]
+		if isSpace(c) {
+			break
+		}
+		bad = bad || notNameByte[c]
 		end++
 	}
 	name := tag[:end]
 	if len(name) > maxNameBytes {
 		return syntaxErr("element name longer than %d bytes", maxNameBytes)
 	}
-	if !validName(name) {
+	if bad || len(name) == 0 || notNameStart[name[0]] {
 		return syntaxErr("invalid element name %q", name)
 	}
 	l.attrs = l.attrs[:0]
@@ -157,8 +163,7 @@ func (l *lexer) parseStartTag(tag []byte) error {
 	l.opens = append(l.opens, len(l.names))
 	l.names = append(l.names, name...)
 	l.kind = tokStart
-	l.qname = l.names[l.opens[len(l.opens)-1]:]
-	l.local = localName(l.qname)
+	l.setName(l.opens[len(l.opens)-1], len(l.names))
 	l.sawRoot = true
 	l.sawDecl = true
 	l.pendingEnd = self

@@ -27,7 +27,7 @@ func lexTokens(in string, withAttrs bool) (string, error) {
 		}
 		switch l.kind {
 		case tokStart:
-			s := "<" + string(l.local)
+			s := "<" + string(l.local())
 			for _, a := range l.attrs {
 				if withAttrs {
 					s += fmt.Sprintf("[%s=%s]", a.name, a.value)
@@ -35,7 +35,7 @@ func lexTokens(in string, withAttrs bool) (string, error) {
 			}
 			out = append(out, s)
 		case tokEnd:
-			out = append(out, ">"+string(l.local))
+			out = append(out, ">"+string(l.local()))
 		case tokText:
 			out = append(out, "'"+string(l.text)+"'")
 		}

@@ -10,7 +10,12 @@ import (
 // skipped (kind stays unset); text outside the root must be blank.
 func (l *lexer) readText() error {
 	l.kind = 0
-	i, err := l.indexFrom(0, []byte{'<'})
+	// Most text ends within the buffer: look there before indexFrom.
+	i := bytes.IndexByte(l.buf[l.r:l.w], '<')
+	var err error
+	if i < 0 {
+		i, err = l.indexFrom(0, []byte{'<'})
+	}
 	if err != nil {
 		if err != errTruncated {
 			return err

@@ -120,12 +120,12 @@ func (r *Reader) findDocument() (string, error) {
 					bindings = append(bindings, binding{d, string(a.name[len("xmlns:"):]), string(a.value)})
 				}
 			}
-			if string(l.local) != "Document" {
+			if string(l.local()) != "Document" {
 				continue
 			}
 			prefix := ""
-			if i := bytes.IndexByte(l.qname, ':'); i >= 0 {
-				prefix = string(l.qname[:i])
+			if i := bytes.IndexByte(l.qname(), ':'); i >= 0 {
+				prefix = string(l.qname()[:i])
 			}
 			r.docDepth = d
 			for i := len(bindings) - 1; i >= 0; i-- {
@@ -214,7 +214,7 @@ func (r *Reader) nextChild(parent int) (string, error) {
 		}
 		switch r.lex.kind {
 		case tokStart:
-			return string(r.lex.local), nil
+			return string(r.lex.local()), nil
 		case tokEnd:
 			if r.lex.depth() < parent {
 				return "", nil

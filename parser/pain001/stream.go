@@ -41,7 +41,7 @@ func (r *Reader) next() (*batch.Payment, error) {
 		switch l.kind {
 		case tokStart:
 			d := l.depth()
-			switch name := string(l.local); {
+			switch name := string(l.local()); {
 			case d == r.docDepth+2 && name == "PmtInf":
 				if p, err := r.openBlock(); p != nil || err != nil {
 					return p, err
@@ -205,10 +205,14 @@ func (r *Reader) collect(paths map[string]field, v *values, stopAt string) (stop
 	base := l.depth()
 	var marks [MaxDepth + 1]int
 	var spans [numFields]span
-	r.path = r.path[:0]
-	r.text = r.text[:0]
+	// path and text in locals, not in r, through the loop: a slice stored
+	// in the heap costs a GC write barrier on every change.
+	path, text := r.path[:0], r.text[:0]
 	r.arena = r.arena[:0]
-	defer func() { r.finish(v, &spans) }()
+	defer func() {
+		r.path, r.text = path, text // kept for the next element
+		r.finish(v, &spans)
+	}()
 	total := 0
 	for {
 		if err := l.next(); err != nil {
@@ -220,17 +224,17 @@ func (r *Reader) collect(paths map[string]field, v *values, stopAt string) (stop
 		switch l.kind {
 		case tokStart:
 			rel := l.depth() - base
-			if rel == 1 && stopAt != "" && string(l.local) == stopAt {
+			if rel == 1 && stopAt != "" && string(l.local()) == stopAt {
 				return true, nil
 			}
-			marks[rel] = len(r.path)
+			marks[rel] = len(path)
 			if rel > 1 {
-				r.path = append(r.path, '/')
+				path = append(path, '/')
 			}
-			r.path = append(r.path, l.local...)
-			r.text = r.text[:0]
+			path = append(path, l.local()...)
+			text = text[:0]
 			if len(l.attrs) > 0 {
-				if c := ccyOf[paths[string(r.path)]]; c != fNone {
+				if c := ccyOf[paths[string(path)]]; c != fNone {
 					for _, a := range l.attrs {
 						if string(localName(a.name)) == "Ccy" {
 							r.keep(&spans, c, a.value)
@@ -243,20 +247,20 @@ func (r *Reader) collect(paths map[string]field, v *values, stopAt string) (stop
 			if total > maxTxBytes {
 				return false, errTxTooLarge
 			}
-			r.text = append(r.text, l.text...)
+			text = append(text, l.text...)
 		case tokEnd:
 			if l.depth() < base {
 				return false, nil
 			}
 			// Only leaves have text: the lexer drops blanks between
 			// elements, so containers cost no lookup.
-			if len(r.text) > 0 {
-				if f, ok := paths[string(r.path)]; ok {
-					r.keep(&spans, f, r.text)
+			if len(text) > 0 {
+				if f, ok := paths[string(path)]; ok {
+					r.keep(&spans, f, text)
 				}
 			}
-			r.path = r.path[:marks[l.depth()-base+1]]
-			r.text = r.text[:0]
+			path = path[:marks[l.depth()-base+1]]
+			text = text[:0]
 		}
 	}
 }

@@ -23,6 +23,9 @@ var ErrAmountAmbiguous = errors.New("amount is ambiguous: one separator followed
 // Errors wrap batch.ErrAmountSyntax, batch.ErrAmountPrecision,
 // batch.ErrAmountRange, batch.ErrCurrency or ErrAmountAmbiguous.
 func ParseAmount(s, currency string) (a batch.Amount, textCcy string, err error) {
+	if a, ok := plainAmount(s, currency); ok {
+		return a, "", nil
+	}
 	num, textCcy := stripCurrency(strings.TrimSpace(s))
 	if textCcy != "" && currency == "" {
 		currency = textCcy
@@ -37,6 +40,87 @@ func ParseAmount(s, currency string) (a batch.Amount, textCcy string, err error)
 	}
 	return a, textCcy, nil
 }
+
+// plainAmount is ParseAmount's fast path for the amounts nearly every row
+// has: digits with '.' or ',' separators and no sign, currency or spaces,
+// in a known currency. It reads them in place, without the strings the
+// general path builds, and follows normalizeNumber's rules. It reports
+// false for anything it does not accept, including every error: the
+// general path then decides and words the error.
+func plainAmount(s, currency string) (batch.Amount, bool) {
+	exp, ok := batch.CurrencyExponent(currency)
+	if !ok || s == "" || len(s) > 40 || !isDigit(s[0]) || !isDigit(s[len(s)-1]) {
+		return batch.Amount{}, false
+	}
+	dots, commas, last := 0, 0, -1
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '.':
+			dots++
+			last = i
+		case c == ',':
+			commas++
+			last = i
+		case !isDigit(c):
+			return batch.Amount{}, false
+		}
+	}
+	// Where the decimal separator is, if any (normalizeNumber's rules).
+	dec := -1
+	switch {
+	case dots > 0 && commas > 0:
+		if dots > 1 && s[last] == '.' || commas > 1 && s[last] == ',' {
+			return batch.Amount{}, false
+		}
+		dec = last
+	case dots > 1 || commas > 1:
+	case dots == 1 || commas == 1:
+		if frac := len(s) - last - 1; frac == 3 && last <= 3 && s[0] != '0' {
+			return batch.Amount{}, false // ambiguous
+		}
+		dec = last
+	}
+	intPart, frac := s, ""
+	if dec >= 0 {
+		intPart, frac = s[:dec], s[dec+1:]
+	}
+	// Thousands groups: the first of 1-3 digits, the others of exactly 3.
+	var units int64
+	n, group, groups := 0, 0, 1 // significant digits, digits in group, groups
+	for i := 0; i < len(intPart); i++ {
+		c := intPart[i]
+		if !isDigit(c) {
+			if group == 0 || groups == 1 && group > 3 || groups > 1 && group != 3 {
+				return batch.Amount{}, false
+			}
+			group = 0
+			groups++
+			continue
+		}
+		group++
+		if n > 0 || c != '0' {
+			n++
+			units = units*10 + int64(c-'0')
+		}
+	}
+	if group == 0 || groups > 1 && group != 3 {
+		return batch.Amount{}, false
+	}
+	frac = strings.TrimRight(frac, "0")
+	if len(frac) > 6 || n+len(frac) > 18 {
+		return batch.Amount{}, false
+	}
+	for i := 0; i < len(frac); i++ {
+		units = units*10 + int64(frac[i]-'0')
+	}
+	minor, err := batch.Decimal{Units: units, Scale: len(frac)}.Rescale(exp)
+	if err != nil {
+		return batch.Amount{}, false
+	}
+	return batch.Amount{Minor: minor, Currency: currency}, true
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 var currencySymbols = map[string]string{"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "Fr.": "CHF", "CHF": "CHF"}
 

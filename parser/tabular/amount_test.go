@@ -83,3 +83,43 @@ func TestNormalizeDate(t *testing.T) {
 		}
 	}
 }
+
+// The fast path must agree with the general one on every amount it
+// accepts, and accept the everyday forms.
+func TestPlainAmountMatchesGeneral(t *testing.T) {
+	const alphabet = "0159.,"
+	var gen func(prefix string, n int)
+	accepted := 0
+	gen = func(s string, n int) {
+		if s != "" {
+			for _, ccy := range []string{"EUR", "JPY", "BHD"} {
+				fast, ok := plainAmount(s, ccy)
+				if !ok {
+					continue
+				}
+				accepted++
+				plain, err := normalizeNumber(s)
+				if err != nil {
+					t.Fatalf("%q %s: fast path %v, general path %v", s, ccy, fast, err)
+				}
+				slow, err := batch.ParseAmount(plain, ccy)
+				if err != nil || slow != fast {
+					t.Fatalf("%q %s: fast path %v, general path %v %v", s, ccy, fast, slow, err)
+				}
+			}
+		}
+		if n == 0 {
+			return
+		}
+		for i := range alphabet {
+			gen(s+alphabet[i:i+1], n-1)
+		}
+	}
+	gen("", 7)
+	for _, s := range []string{"1.000,00", "1,000.00", "12,50", "1234.5", "1'000.50"[2:], "100", "0,290"} {
+		if _, ok := plainAmount(s, "EUR"); !ok {
+			t.Errorf("%q not taken by the fast path", s)
+		}
+	}
+	t.Logf("%d amounts taken by the fast path", accepted)
+}

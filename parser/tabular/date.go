@@ -42,11 +42,14 @@ func fastDate(s string) (string, bool) {
 	if y < 0 || m < 1 || m > 12 || d < 1 {
 		return "", false
 	}
-	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
-	if t.Day() != d { // 31.02. rolled over
+	if d > 28 && time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC).Day() != d { // 31.02. rolled over
 		return "", false
 	}
-	return t.Format("2006-01-02"), true
+	if s[4] == '-' {
+		return s, true // already normal: no copy
+	}
+	// The digits as written, which is what formatting the date would give.
+	return s[6:10] + "-" + s[3:5] + "-" + s[0:2], true
 }
 
 func num(s string) int {

@@ -17,6 +17,11 @@ type Mapping struct {
 	width   int            // number of cells in the header row
 	known   int            // how many distinct fields the header names
 	hintCcy string         // currency from an "Amount (EUR)" header
+
+	// The last execution date normalised, as written and as normalised:
+	// a batch nearly always has one date, and this saves a string per row.
+	// It makes a Mapping one reader's, not safe for concurrent use.
+	lastDate, lastDateNorm string
 }
 
 // NewMapping maps a header row. Unknown columns are ignored; when two

@@ -16,28 +16,45 @@ const DefaultCurrency = "EUR"
 // among the payments, row its 1-based line or sheet row. defaultCcy may be
 // empty. Problems with the row are recorded as issues on the payment.
 func (m *Mapping) Payment(cells []string, index, row int, info *batch.PaymentInfo, defaultCcy string) *batch.Payment {
-	p := &batch.Payment{Index: index, Row: row, Info: info}
 	get := func(f Field) string {
 		if i := m.cols[f]; i >= 0 && i < len(cells) {
 			return strings.TrimSpace(cells[i])
 		}
 		return ""
 	}
-	p.EndToEndID = get(EndToEndID)
-	p.InstrID = get(InstructionID)
-	p.CreditorName = get(CreditorName)
-	p.CreditorIBAN = get(CreditorIBAN)
-	p.CreditorBIC = strings.ToUpper(get(CreditorBIC))
-	p.RemittanceInfo = get(RemittanceInfo)
-	p.Purpose = get(Purpose)
-	p.DebtorAccount = get(DebtorAccount)
-	// Provider names are identifiers the router compares, not text.
-	p.Provider = strings.ToLower(get(Provider))
-	p.ExternalUserID = get(ExternalUserID)
-	p.RequestedExecutionDate = NormalizeDate(get(RequestedExecutionDate))
+	// One composite literal of values read beforehand: the compiler then
+	// stores them into the new object without GC write barriers.
+	bic := strings.ToUpper(get(CreditorBIC))
+	provider := strings.ToLower(get(Provider)) // an identifier the router compares
+	date := m.normalizeDate(get(RequestedExecutionDate))
+	p := &batch.Payment{
+		Index:                  index,
+		Row:                    row,
+		Info:                   info,
+		EndToEndID:             get(EndToEndID),
+		InstrID:                get(InstructionID),
+		CreditorName:           get(CreditorName),
+		CreditorIBAN:           get(CreditorIBAN),
+		CreditorBIC:            bic,
+		RemittanceInfo:         get(RemittanceInfo),
+		Purpose:                get(Purpose),
+		DebtorAccount:          get(DebtorAccount),
+		Provider:               provider,
+		ExternalUserID:         get(ExternalUserID),
+		RequestedExecutionDate: date,
+	}
 	m.checkWidth(p, cells)
 	m.amount(p, get(Amount), strings.ToUpper(get(Currency)), defaultCcy)
 	return p
+}
+
+func (m *Mapping) normalizeDate(s string) string {
+	if s == m.lastDate {
+		return m.lastDateNorm
+	}
+	n := NormalizeDate(s)
+	m.lastDate, m.lastDateNorm = s, n
+	return n
 }
 
 // checkWidth flags rows whose cells do not line up with the header: a
