@@ -115,9 +115,21 @@ func TestSuppliersXLSX(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps := payments(t, rd)
-	if len(ps) != 20 {
-		t.Fatalf("%d payments, want 20", len(ps))
+	byE2E := payments(t, rd)
+	if len(byE2E) != 20 {
+		t.Fatalf("%d payments, want 20 with distinct end-to-end IDs", len(byE2E))
+	}
+	// The sheet is keyed by invoice below; its "Payment ID" column is the
+	// end-to-end ID, which the pipeline requires of CSV and XLSX lines.
+	ps := map[string]*batch.Payment{}
+	for id, p := range byE2E {
+		if !strings.HasPrefix(id, "KW12-") {
+			t.Errorf("row %d: end-to-end ID %q, want KW12-nnn from the Payment ID column", p.Row, id)
+		}
+		ps[p.RemittanceInfo] = p
+	}
+	if p := byE2E["KW12-001"]; p == nil || p.RemittanceInfo != "RE-2026-0101" {
+		t.Errorf("KW12-001: %+v", p)
 	}
 	for inv, minor := range map[string]int64{"RE-2026-0101": 29, "RE-2026-0102": 115, "RE-2026-0103": 435, "INV-88120": 125050, "RE-2026-0108": 98075} {
 		if p := ps[inv]; p.Amount.Minor != minor || len(p.Issues) != 0 {

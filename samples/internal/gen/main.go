@@ -132,7 +132,7 @@ var suppliers = []supplier{
 	{"Versicherung Lange", deIBAN("12030000", 230240), "BYLADEM1001", 1875.33, "EUR", "RE-2026-0112"},
 	{"Gebäudeservice Werner", deIBAN("37040044", 250260), "COBADEFFXXX", 655.1, "EUR", "RE-2026-0113"},
 	{"Wartung Meier", deIBAN("50010517", 270280), "INGDDEFFXXX", 0.51, "EUR", "RE-2026-0114"},       // sandbox: insufficient funds
-	{"Transport Lehmann", deIBAN("10010010", 290300), "PBNKDEFFXXX", 210.54, "EUR", "RE-2026-0115"}, // sandbox: stays pending
+	{"Transport Lehmann", deIBAN("10010010", 290300), "PBNKDEFFXXX", 210.52, "EUR", "RE-2026-0115"}, // sandbox: bad account
 	{"London Parts Ltd", "GB29NWBK60161331926819", "NWBKGB2L", 315.6, "GBP", "LP-4471"},
 	{"Beratung Fehlerhaft", "DE00" + deIBAN("12030000", 310320)[4:], "BYLADEM1001", 500, "EUR", "RE-2026-0116"}, // bad check digits
 }
@@ -158,7 +158,7 @@ func suppliersXLSX() ([]byte, error) {
 		}
 	}
 	set("A1", "Lieferantenzahlungen KW 12/2026")
-	for i, h := range []string{"Supplier", "IBAN", "BIC", "Amount", "Currency", "Invoice", "Due date"} {
+	for i, h := range []string{"Supplier", "IBAN", "BIC", "Amount", "Currency", "Invoice", "Due date", "Payment ID"} {
 		c, _ := excelize.CoordinatesToCellName(i+1, 3)
 		set(c, h)
 	}
@@ -177,6 +177,8 @@ func suppliersXLSX() ([]byte, error) {
 		if err == nil {
 			err = f.SetCellStyle(sheet, fmt.Sprintf("G%d", r), fmt.Sprintf("G%d", r), dateStyle)
 		}
+		// The end-to-end ID: what makes a line idempotent across re-uploads.
+		set(fmt.Sprintf("H%d", r), fmt.Sprintf("KW12-%03d", i+1))
 	}
 	if err != nil {
 		return nil, err
