@@ -127,3 +127,57 @@ func (s *Store) ReleaseLock(ctx context.Context, owner string) error {
 	}
 	return nil
 }
+
+// LockHolder returns who holds the lease and until when, or "" when nobody
+// has ever taken it or it was released.
+func (s *Store) LockHolder(ctx context.Context) (holder string, expires time.Time, err error) {
+	var cur struct {
+		Owner   string `db:"owner"`
+		Expires dbTime `db:"expires_at"`
+	}
+	err = s.db.GetContext(ctx, &cur, s.rebind(`SELECT owner, expires_at FROM daemon_lock WHERE name = ?`), lockName)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", time.Time{}, nil
+	}
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("read lock holder: %w", err)
+	}
+	return cur.Owner, cur.Expires.Time, nil
+}
+
+// TakeOverLock gives owner the lease that from holds, expired or not, for
+// ttl. It is for a caller that has proved from is gone (see
+// cmd/paybatch's OS lock): it changes nothing and returns a *LockedError
+// when the lease is no longer from's, so two callers cannot both take it.
+// The event names the previous holder and why.
+func (s *Store) TakeOverLock(ctx context.Context, owner, from string, ttl time.Duration, why string) error {
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		now := s.nowUTC()
+		res, err := tx.ExecContext(ctx, s.rebind(`UPDATE daemon_lock SET owner = ?, acquired_at = ?, expires_at = ?
+			WHERE name = ? AND owner = ?`), owner, fmtTime(now), fmtTime(now.Add(ttl)), lockName, from)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			var cur struct {
+				Owner   string `db:"owner"`
+				Expires dbTime `db:"expires_at"`
+			}
+			err := tx.GetContext(ctx, &cur, s.rebind(`SELECT owner, expires_at FROM daemon_lock WHERE name = ?`), lockName)
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("lease of %s is gone: %w", from, ErrLocked)
+			}
+			if err != nil {
+				return err
+			}
+			return &LockedError{Holder: cur.Owner, Expires: cur.Expires.Time}
+		}
+		return s.appendEvent(ctx, tx, Event{Kind: KindLockTakenOver, From: from, To: owner, Why: why})
+	})
+	if err != nil {
+		return fmt.Errorf("take over lock from %s for %s: %w", from, owner, err)
+	}
+	return nil
+}

@@ -79,3 +79,43 @@ func TestLockSecondDaemonIsRefused(t *testing.T) {
 		t.Fatalf("lock events %v, want %v", kinds, want)
 	}
 }
+
+// TakeOverLock hands over an unexpired lease only from the holder named:
+// of two callers that both saw the same dead holder, one wins.
+func TestTakeOverLock(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "paybatch.db")
+	c := &clock{t: t0}
+	a := openAt(t, path, c)
+
+	if h, _, err := a.LockHolder(ctx); err != nil || h != "" {
+		t.Fatalf("holder of a fresh database: %q, %v", h, err)
+	}
+	if err := a.AcquireLock(ctx, "host:1", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	h, exp, err := a.LockHolder(ctx)
+	if err != nil || h != "host:1" || !exp.Equal(t0.Add(time.Minute)) {
+		t.Fatalf("holder %q until %v, %v", h, exp, err)
+	}
+	if err := a.TakeOverLock(ctx, "host:2", "host:1", time.Minute, "host:1 is gone"); err != nil {
+		t.Fatalf("take over: %v", err)
+	}
+	var le *LockedError
+	if err := a.TakeOverLock(ctx, "host:3", "host:1", time.Minute, "host:1 is gone"); !errors.As(err, &le) || le.Holder != "host:2" {
+		t.Fatalf("second take-over from the same holder: %v, want a LockedError naming host:2", err)
+	}
+	if err := a.RenewLock(ctx, "host:1", time.Minute); !errors.Is(err, ErrLocked) {
+		t.Fatalf("old holder renewed: %v", err)
+	}
+	if err := a.ReleaseLock(ctx, "host:2"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.TakeOverLock(ctx, "host:3", "host:2", time.Minute, "x"); !errors.Is(err, ErrLocked) {
+		t.Fatalf("take-over of a released lease: %v", err)
+	}
+	var why string
+	if err := a.db.GetContext(ctx, &why, `SELECT why FROM events WHERE kind = 'lock.taken_over' ORDER BY id DESC LIMIT 1`); err != nil || why != "host:1 is gone" {
+		t.Fatalf("take-over event: %q, %v", why, err)
+	}
+}

@@ -8,25 +8,16 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/paybatch/paybatch/batch/intake"
 	"github.com/paybatch/paybatch/batch/pipeline"
-	"github.com/paybatch/paybatch/batch/store"
 )
 
 const (
-	// lockTTL is how long the daemon lease lasts without renewal: after a
-	// crash, another daemon may take over this long after the last renewal.
-	lockTTL = 30 * time.Second
-	// lockRenew renews well within the TTL, so a slow disk does not lose it.
-	lockRenew = 10 * time.Second
 	// completeEvery is how often finished batches get their final report.
 	completeEvery = time.Second
 	// fileWorkers bounds how many files are ingested at once: one slow or
@@ -78,18 +69,12 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, o daemonOptio
 	}
 	defer a.Close()
 
-	owner := lockOwner()
-	if err := acquireLock(ctx, a.store, owner, log); err != nil {
+	ls, err := takeLease(ctx, a.store, cfg.Database, log)
+	if err != nil {
 		return fail(err)
 	}
-	defer func() {
-		// Released even when interrupted: the next start should not wait
-		// for the lease to expire.
-		if err := a.store.ReleaseLock(context.WithoutCancel(ctx), owner); err != nil {
-			log.Error("release daemon lock", "err", err)
-		}
-	}()
-	log.Info("daemon lock acquired", "owner", owner, "database", cfg.Database)
+	// Released even when interrupted: the next start should not wait.
+	defer ls.release(ctx)
 
 	d := &daemon{a: a, log: log, sources: map[string]intake.Source{}, slots: make(chan struct{}, fileWorkers)}
 	for _, w := range ws {
@@ -156,7 +141,7 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, o daemonOptio
 
 	var loops sync.WaitGroup
 	loops.Go(func() {
-		if err := d.keepLease(runCtx, owner); err != nil {
+		if err := ls.keep(runCtx); err != nil {
 			log.Error("daemon lock lost: stopping at once", "err", err)
 			lostLease.Store(true)
 			cancelRun()
@@ -218,72 +203,6 @@ func (d *daemon) drain(cancelWork func()) {
 		d.log.Warn("files still being ingested after the grace period; they resume at the next start")
 		cancelWork()
 		<-done
-	}
-}
-
-// lockOwner names this process in the lease: host:pid, so an operator
-// told "locked by ..." knows where to look.
-func lockOwner() string {
-	host, _ := os.Hostname()
-	if host == "" {
-		host = "localhost"
-	}
-	return host + ":" + strconv.Itoa(os.Getpid())
-}
-
-// acquireLock takes the daemon lease. When the holder is a daemon of this
-// host that is no longer running (a crash, kill -9), it waits for that
-// lease to expire instead of failing, so a supervisor's restart succeeds.
-func acquireLock(ctx context.Context, st *store.Store, owner string, log *slog.Logger) error {
-	for {
-		err := st.AcquireLock(ctx, owner, lockTTL)
-		var le *store.LockedError
-		if !errors.As(err, &le) || !deadLocalHolder(le.Holder) {
-			return err
-		}
-		wait := time.Until(le.Expires) + 100*time.Millisecond
-		log.Warn("previous daemon on this host is gone; waiting for its lease to expire", "holder", le.Holder, "wait", wait.Round(time.Second))
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(max(wait, 100*time.Millisecond)):
-		}
-	}
-}
-
-// deadLocalHolder reports whether holder ("host:pid") names a process of
-// this host that does not exist any more.
-func deadLocalHolder(holder string) bool {
-	host, pidText, ok := strings.Cut(holder, ":")
-	me, _ := os.Hostname()
-	pid, err := strconv.Atoi(pidText)
-	if !ok || host != me || err != nil || pid <= 0 {
-		return false
-	}
-	return errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
-}
-
-// keepLease renews the lease until ctx ends. It returns an error only when
-// the lease was lost to someone else: then two daemons could dispatch the
-// same batches, and this one must stop. A failed renewal for any other
-// reason (a busy database) is retried at the next tick.
-func (d *daemon) keepLease(ctx context.Context, owner string) error {
-	t := time.NewTicker(lockRenew)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-		err := d.a.store.RenewLock(ctx, owner, lockTTL)
-		switch {
-		case err == nil:
-		case errors.Is(err, store.ErrLocked):
-			return err
-		case ctx.Err() == nil:
-			d.log.Warn("renew daemon lock failed; retrying", "err", err)
-		}
 	}
 }
 

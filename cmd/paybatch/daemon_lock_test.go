@@ -1,11 +1,18 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
 	"os"
-	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+
+	"github.com/paybatch/paybatch/batch/store"
 )
 
 // TestDaemonSecondInstanceRefused: two daemons on one database would both
@@ -37,24 +44,71 @@ func TestDaemonSecondInstanceRefused(t *testing.T) {
 	}
 }
 
-// A lease held by a process of this host that is gone is waited out rather
-// than refused; anything else is another daemon's and refused.
-func TestDeadLocalHolder(t *testing.T) {
+// TestLeaseAfterKill: a daemon killed with SIGKILL leaves its lease in the
+// database, unexpired. The kernel freed its OS lock, which proves it gone,
+// so a paybatch started right after takes the lease over at once instead
+// of refusing or waiting 30 s; and a `process` run beside a live daemon is
+// refused like a second daemon, naming it.
+func TestLeaseAfterKill(t *testing.T) {
+	dir := t.TempDir()
+	cfg := daemonConfig(t, dir)
+	first := startChild(t, "daemon to kill", dir, nil, "run", "--config", cfg)
+	first.waitFor("daemon running", func() bool { return strings.Contains(first.stderr.String(), `msg="daemon running"`) })
+
+	file := filepath.Join(dir, "pay.csv")
+	if err := os.WriteFile(file, payoutCSV(t, "LSE", 2), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	beside := startChild(t, "process beside the daemon", dir, nil, "process", "--config", cfg, file)
+	if code := beside.wait(); code != exitUsage {
+		t.Fatalf("process beside a daemon: exit code %d, want %d", code, exitUsage)
+	}
 	host, _ := os.Hostname()
-	gone := exec.Command("true")
-	if err := gone.Run(); err != nil {
-		t.Skipf("no true(1): %v", err)
+	holder := host + ":" + strconv.Itoa(first.cmd.Process.Pid)
+	if msg := beside.stderr.String(); !strings.Contains(msg, "locked by "+holder) || strings.Contains(beside.stdout.String(), "LSE-001") {
+		t.Errorf("process beside the daemon was not refused naming %s:\n%s", holder, msg)
 	}
-	for holder, want := range map[string]bool{
-		host + ":" + strconv.Itoa(os.Getpid()):        false, // alive: this test
-		host + ":" + strconv.Itoa(gone.Process.Pid):   true,
-		"elsewhere:" + strconv.Itoa(gone.Process.Pid): false, // cannot check another host
-		host + ":not-a-pid":                           false,
-		host:                                          false,
-		host + ":0":                                   false,
-	} {
-		if got := deadLocalHolder(holder); got != want {
-			t.Errorf("deadLocalHolder(%q) = %v, want %v", holder, got, want)
+
+	if err := first.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	first.wait()
+	after := startChild(t, "process after the kill", dir, nil, "process", "--config", cfg, "--timeout", "60s", file)
+	if code := after.wait(); code != exitOK {
+		t.Fatalf("process after the daemon was killed: exit code %d, want 0", code)
+	}
+	if msg := after.stderr.String(); !strings.Contains(msg, "taking over the lease") || !strings.Contains(msg, "holder="+holder) {
+		t.Errorf("the killed daemon's lease was not taken over:\n%s", msg)
+	}
+}
+
+// Within one process too, the OS lock refuses a second holder, and the
+// store names the first.
+func TestLeaseRefusesSecondHolder(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "paybatch.db")
+	open := func() *store.Store {
+		st, err := store.Open(ctx, db, store.Options{})
+		if err != nil {
+			t.Fatal(err)
 		}
+		t.Cleanup(func() { st.Close() })
+		return st
 	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	first, err := takeLease(ctx, open(), db, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = takeLease(ctx, open(), db, log)
+	var le *store.LockedError
+	if !errors.As(err, &le) || le.Holder != lockOwner() {
+		t.Fatalf("second lease: %v, want a LockedError naming %s", err, lockOwner())
+	}
+	first.release(ctx)
+	again, err := takeLease(ctx, open(), db, log)
+	if err != nil {
+		t.Fatalf("after release: %v", err)
+	}
+	again.release(ctx)
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/paybatch/paybatch/batch"
@@ -68,6 +69,25 @@ func runProcess(ctx context.Context, args []string) int {
 		return exitUsage
 	}
 	defer a.Close()
+	// The same lease as the daemon: a process run beside a daemon, or a
+	// second cron run still going, would dispatch the same batches.
+	ls, err := takeLease(ctx, a.store, cfg.Database, log)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "paybatch process:", err)
+		return exitUsage
+	}
+	defer ls.release(ctx)
+	ctx, cancelWork := context.WithCancel(ctx)
+	var lostLease atomic.Bool
+	var leaseWG sync.WaitGroup
+	leaseWG.Go(func() {
+		if err := ls.keep(ctx); err != nil {
+			log.Error("lease lost: another paybatch took the database; stopping at once", "err", err)
+			lostLease.Store(true)
+			cancelWork()
+		}
+	})
+	defer func() { cancelWork(); leaseWG.Wait() }()
 
 	engineCtx, stopEngine := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -97,6 +117,11 @@ func runProcess(ctx context.Context, args []string) int {
 
 	deadline := time.Now().Add(*timeout)
 	timedOut := !a.waitFinal(ctx, results, deadline)
+	if lostLease.Load() {
+		// Whoever holds the database now finishes and reports these batches.
+		fmt.Fprintln(os.Stderr, "paybatch process: lease lost to another paybatch; its batches are left to it")
+		return exitUsage
+	}
 	// Interrupted or timed out, the reports must still be written: what has
 	// happened so far is the user's to know.
 	ctx = context.WithoutCancel(ctx)
