@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -303,6 +304,31 @@ func idempotencyKey(batchID string, index int) string {
 // change the file while the pipeline reads it.
 var openInput = func(path string) (io.ReadCloser, error) { return os.Open(path) }
 
+// stagingPattern names the temporary copies stage makes in the files dir.
+const stagingPattern = ".staging-*"
+
+// RemoveStaging deletes the temporary copies a process killed mid-ingest
+// left in the files dir; it returns how many. Only the holder of the
+// store's lease may call it: another process's copy in progress would go
+// too. A staged copy is never referenced by the store (a batch's copy is
+// renamed into place before its batch is committed), so nothing is lost.
+func (p *Pipeline) RemoveStaging() (int, error) {
+	names, err := filepath.Glob(filepath.Join(p.o.FilesDir, stagingPattern))
+	if err != nil {
+		return 0, err
+	}
+	var errs []error
+	n := 0
+	for _, name := range names {
+		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+			continue
+		}
+		n++
+	}
+	return n, errors.Join(errs...)
+}
+
 // stage copies src into the files dir under a temporary name, durably
 // (fsync), and returns that name with the sha256 of exactly the bytes
 // copied: the copy is what gets parsed, so hash and content always agree.
@@ -312,7 +338,7 @@ func (p *Pipeline) stage(src string) (path, sum string, err error) {
 		return "", "", err
 	}
 	defer in.Close()
-	out, err := os.CreateTemp(p.o.FilesDir, ".staging-*")
+	out, err := os.CreateTemp(p.o.FilesDir, stagingPattern)
 	if err != nil {
 		return "", "", err
 	}

@@ -359,3 +359,33 @@ func TestFreshCopyOfUnfinishedBatchIsDuplicate(t *testing.T) {
 		t.Fatalf("offered again: outcome %+v, want the batch resumed", again)
 	}
 }
+
+// A copy left half-written by a process killed mid-ingest is removed; the
+// copies batches keep are not.
+func TestRemoveStaging(t *testing.T) {
+	h := newHarness(t, nil)
+	out := h.ingest(writeFile(t, t.TempDir(), "a.xml", truncatedXML))
+	files := filepath.Join(h.dir, "files")
+	kept, err := os.ReadDir(files)
+	if err != nil || len(kept) == 0 {
+		t.Fatalf("files dir after ingest of %s: %v %v", out.BatchID, kept, err)
+	}
+	for _, name := range []string{".staging-123", ".staging-456"} {
+		if err := os.WriteFile(filepath.Join(files, name), []byte("<Doc"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := h.pipe.RemoveStaging()
+	if err != nil || n != 2 {
+		t.Fatalf("RemoveStaging: %d, %v; want 2", n, err)
+	}
+	after, _ := os.ReadDir(files)
+	if len(after) != len(kept) {
+		t.Fatalf("files dir: %v, want just %v", after, kept)
+	}
+	for _, e := range after {
+		if strings.HasPrefix(e.Name(), ".staging-") {
+			t.Errorf("%s left", e.Name())
+		}
+	}
+}

@@ -75,6 +75,7 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, o daemonOptio
 	}
 	// Released even when interrupted: the next start should not wait.
 	defer ls.release(ctx)
+	a.clearStaging()
 
 	d := &daemon{a: a, log: log, sources: map[string]intake.Source{}, slots: make(chan struct{}, fileWorkers)}
 	for _, w := range ws {

@@ -129,3 +129,15 @@ func (l *lease) release(ctx context.Context) {
 	}
 	l.file.Close()
 }
+
+// clearStaging removes the temporary copies an ingest killed mid-copy left
+// behind. Only the lease holder may: another process's copies would go too.
+func (a *app) clearStaging() {
+	n, err := a.pipe.RemoveStaging()
+	if err != nil {
+		a.log.Warn("could not remove copies left by an interrupted ingest", "err", err)
+	}
+	if n > 0 {
+		a.log.Info("removed copies left by an interrupted ingest", "files", n)
+	}
+}

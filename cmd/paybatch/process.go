@@ -77,6 +77,7 @@ func runProcess(ctx context.Context, args []string) int {
 		return exitUsage
 	}
 	defer ls.release(ctx)
+	a.clearStaging()
 	ctx, cancelWork := context.WithCancel(ctx)
 	var lostLease atomic.Bool
 	var leaseWG sync.WaitGroup
