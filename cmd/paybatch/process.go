@@ -79,10 +79,11 @@ func runProcess(ctx context.Context, args []string) int {
 	defer ls.release(ctx)
 	a.clearStaging()
 	ctx, cancelWork := context.WithCancel(ctx)
+	leaseCtx := ctx // ctx is replaced below; the renewals stop with this one
 	var lostLease atomic.Bool
 	var leaseWG sync.WaitGroup
 	leaseWG.Go(func() {
-		if err := ls.keep(ctx); err != nil {
+		if err := ls.keep(leaseCtx); err != nil {
 			log.Error("lease lost: another paybatch took the database; stopping at once", "err", err)
 			lostLease.Store(true)
 			cancelWork()
