@@ -2,10 +2,9 @@ package reports
 
 import (
 	"io"
-	"runtime"
-	"sync"
 	"testing"
-	"time"
+
+	"github.com/paybatch/paybatch/batch/batchtest"
 )
 
 // countingWriter counts what it is given and keeps nothing.
@@ -26,33 +25,9 @@ func TestStoragePaymentsXLSXStreams(t *testing.T) {
 			}
 		}
 	}
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	base := ms.HeapInuse
-	var peak uint64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		var s runtime.MemStats
-		for {
-			runtime.ReadMemStats(&s)
-			if s.HeapInuse > base && s.HeapInuse-base > peak {
-				peak = s.HeapInuse - base
-			}
-			select {
-			case <-done:
-				return
-			case <-time.After(5 * time.Millisecond):
-			}
-		}
-	}()
 	var w countingWriter
-	err := WritePaymentsXLSX(io.Writer(&w), "b42", results)
-	close(done)
-	wg.Wait()
+	var err error
+	peak := batchtest.PeakHeap(func() { err = WritePaymentsXLSX(io.Writer(&w), "b42", results) })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/paybatch/paybatch/batch/batchtest"
 	"github.com/paybatch/paybatch/batch/intake"
 )
 
@@ -110,7 +110,7 @@ func (u *untrustedSource) Scan(context.Context) ([]intake.Candidate, error) {
 // An untrusted source is logged as an error, an unavailable one as a
 // warning: only the first needs someone to act.
 func TestWatchLogsUntrustedSourceAsError(t *testing.T) {
-	var buf lockedBuffer
+	var buf batchtest.Buffer
 	prev := slog.Default()
 	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, nil)))
 	defer slog.SetDefault(prev)
@@ -133,21 +133,4 @@ func TestWatchLogsUntrustedSourceAsError(t *testing.T) {
 	if !regexp.MustCompile(`level=WARN msg="intake: source failing, backing off" source=down`).MatchString(out) {
 		t.Errorf("unavailable source not logged as a warning:\n%s", out)
 	}
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

@@ -10,13 +10,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/paybatch/paybatch/batch"
+	"github.com/paybatch/paybatch/batch/batchtest"
 	"github.com/paybatch/paybatch/batch/store"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
@@ -50,45 +49,13 @@ func pain001(decl string, names ...string) string {
 
 const utf8Decl = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
 
-// peakHeap runs fn and reports the highest heap in use it saw above the
-// level before it, sampled every few milliseconds.
-func peakHeap(fn func()) uint64 {
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	base := ms.HeapAlloc
-	var peak uint64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		var s runtime.MemStats
-		for {
-			runtime.ReadMemStats(&s)
-			if s.HeapAlloc > base && s.HeapAlloc-base > peak {
-				peak = s.HeapAlloc - base
-			}
-			select {
-			case <-done:
-				return
-			case <-time.After(2 * time.Millisecond):
-			}
-		}
-	}()
-	fn()
-	close(done)
-	wg.Wait()
-	return peak
-}
-
 // expectRejected ingests path and checks the whole-file rejection: the
 // reason code, a message containing want, the RJCT report, the stored
 // batch, bounded heap, and no provider call.
 func (h *harness) expectRejected(path string, code batch.ReasonCode, want string) *Outcome {
 	h.t.Helper()
 	var out *Outcome
-	peak := peakHeap(func() { out = h.ingest(path) })
+	peak := batchtest.PeakHeap(func() { out = h.ingest(path) })
 	if !out.Rejected || out.Reason != code {
 		h.t.Fatalf("outcome %+v, want the file rejected %s", out, code)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/csv"
 	"fmt"
@@ -12,11 +11,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/paybatch/paybatch/batch/batchtest"
 	"github.com/paybatch/paybatch/samples"
 )
 
@@ -40,30 +39,12 @@ func init() {
 // the machine is shared; tests poll for conditions, never assert durations.
 const daemonWaitLong = 90 * time.Second
 
-// daemonTestBuffer collects a child's output while it runs.
-type daemonTestBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *daemonTestBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *daemonTestBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // daemonChild is a paybatch child process.
 type daemonChild struct {
 	t              *testing.T
 	name           string
 	cmd            *exec.Cmd
-	stdout, stderr *daemonTestBuffer
+	stdout, stderr *batchtest.Buffer
 	done           chan struct{}
 	code           int
 }
@@ -75,7 +56,7 @@ func startChild(t *testing.T, name, dir string, env []string, args ...string) *d
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &daemonChild{t: t, name: name, stdout: &daemonTestBuffer{}, stderr: &daemonTestBuffer{}, done: make(chan struct{})}
+	p := &daemonChild{t: t, name: name, stdout: &batchtest.Buffer{}, stderr: &batchtest.Buffer{}, done: make(chan struct{})}
 	p.cmd = exec.Command(exe, args...)
 	p.cmd.Dir = dir
 	base := []string{}

@@ -16,30 +16,13 @@ import (
 	"time"
 
 	"github.com/paybatch/paybatch/batch"
+	"github.com/paybatch/paybatch/batch/batchtest"
 	"github.com/paybatch/paybatch/batch/pipeline"
 )
 
 // Test secrets: none of them may ever appear in a log line.
 var testSecrets = map[string]string{
 	"p100": "whsec-p100-Zx81", "wirex": "whsec-wirex-Qa27", "solaris": "whsec-solaris-Lm55", "smoney": "whsec-smoney-Rt90",
-}
-
-// lockedBuffer is a log sink safe for the app's goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // httpEnv is a real app (store, in-process sandbox over HTTP, engine)
@@ -49,7 +32,7 @@ type httpEnv struct {
 	a     *app
 	srv   *httptest.Server
 	ready atomic.Bool
-	logs  *lockedBuffer
+	logs  *batchtest.Buffer
 	ctx   context.Context
 }
 
@@ -90,7 +73,7 @@ default_route: {provider: solaris}
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &httpEnv{t: t, logs: &lockedBuffer{}}
+	e := &httpEnv{t: t, logs: &batchtest.Buffer{}}
 	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ctx, cancel := context.WithCancel(context.Background())
 	e.ctx = ctx
