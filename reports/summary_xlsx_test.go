@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 
@@ -357,5 +358,33 @@ func TestWriteSummaryXLSXErrors(t *testing.T) {
 				t.Errorf("error %v, want %v", err, tt.is)
 			}
 		})
+	}
+}
+
+// TestWriteSummaryXLSXSample edits the sample a new user drops first
+// (title, blank row, header on row 3, dates, decimals, shared strings).
+func TestWriteSummaryXLSXSample(t *testing.T) {
+	in, err := os.ReadFile("../samples/suppliers.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows(f.GetSheetList()[0])
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res []PaymentResult
+	for row := len(rows); row >= 4; row-- {
+		res = append(res, result(row, batch.RJCT, batch.AM04, "insufficient funds", "smoney", fmt.Sprintf("sm-%d", row)))
+	}
+	got := summarize(t, in, "", "xl/worksheets/sheet1.xml", 3, res)
+	last := fmt.Sprint(len(rows))
+	cellsAre(t, got, f.GetSheetList()[0], map[string]string{"I3": "status", "N3": "batch_id", "I4": "RJCT", "J" + last: "AM04", "M" + last: "sm-" + last})
+	if !strings.Contains(string(entry(t, got, "xl/worksheets/sheet1.xml")), `<dimension ref="A1:N`+last+`"></dimension>`) {
+		t.Error("dimension not grown to the summary columns")
 	}
 }
