@@ -35,6 +35,8 @@ type Store struct {
 	// with another one waits milliseconds for a lock held for a fraction of
 	// one. Other processes on the same file still queue on busy_timeout.
 	wlock chan struct{}
+	// gc commits concurrent Transitions together (group_commit.go).
+	gc *groupCommit
 }
 
 // Open opens (creating if needed) the database at path and applies pending
@@ -76,11 +78,18 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	s.gc = startGroupCommit(s)
 	return s, nil
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close waits for the transitions already handed to the group commit to be
+// committed, then closes the database. It must be called once.
+func (s *Store) Close() error {
+	if s.gc != nil {
+		s.gc.close()
+	}
+	return s.db.Close()
+}
 
 // lockWrites takes the process's write lock (see Store.wlock).
 func (s *Store) lockWrites(ctx context.Context) error {
