@@ -160,21 +160,37 @@ func (g *groupCommit) commit(group []*transitionReq) {
 		failAll(fmt.Errorf("begin: %w", err))
 		return
 	}
-	for i, r := range taken {
-		if err := g.s.applyOne(tx, r); err != nil {
-			var abort *abortGroupError
-			if errors.As(err, &abort) {
-				tx.Rollback()
-				errs[i] = abort.err
-				failAll(fmt.Errorf("transaction of %d transitions rolled back: %w", len(taken), abort.err))
-				return
-			}
-			errs[i] = err
-		}
+	if err := g.s.applyGroup(tx, taken, errs); err != nil {
+		tx.Rollback()
+		failAll(err)
+		return
 	}
 	if err := tx.Commit(); err != nil {
 		failAll(fmt.Errorf("commit %d transitions: %w", len(taken), err))
 	}
+}
+
+// applyGroup writes group's transitions in tx, setting errs[i] for each
+// one that failed on its own. A non-nil result means the transaction is
+// lost: nothing in it may be committed.
+func (s *Store) applyGroup(tx *sqlx.Tx, group []*transitionReq, errs []error) error {
+	if len(group) == 1 {
+		// Alone in its transaction, a transition needs no savepoint: its
+		// failure rolls back the transaction, which holds nothing else.
+		r := group[0]
+		errs[0] = s.transition(context.WithoutCancel(r.ctx), tx, r.w, r.from, r.why)
+		return errs[0]
+	}
+	for i, r := range group {
+		err := s.applyOne(tx, r)
+		var abort *abortGroupError
+		if errors.As(err, &abort) {
+			errs[i] = abort.err
+			return fmt.Errorf("transaction of %d transitions rolled back: %w", len(group), abort.err)
+		}
+		errs[i] = err
+	}
+	return nil
 }
 
 // abortGroupError means the transaction itself is unusable (a savepoint

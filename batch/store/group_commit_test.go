@@ -455,3 +455,22 @@ func crashChild(t *testing.T, path string) {
 	// killed process either way.
 	time.Sleep(time.Hour)
 }
+
+// A transition alone in its transaction (no savepoint) that fails after
+// its UPDATE leaves nothing behind either.
+func TestGroupCommitLoneFailureRollsBack(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	ds := queuedPayments(t, s, "lone", 1)
+	if _, err := s.db.ExecContext(ctx, `CREATE TRIGGER poison_lone BEFORE INSERT ON events
+		WHEN NEW.why = 'lone' BEGIN SELECT RAISE(ABORT, 'poisoned transition'); END`); err != nil {
+		t.Fatal(err)
+	}
+	st := sending(ds[0])
+	if err := s.Transition(ctx, &st.d, st.from, "lone"); err == nil || !strings.Contains(err.Error(), "poisoned transition") {
+		t.Fatalf("err = %v", err)
+	}
+	if got, evs := stateOf(t, s, ds[0].PaymentID); got != batch.Queued || evs != 0 {
+		t.Fatalf("%s with %d events, want queued with none", got, evs)
+	}
+}
