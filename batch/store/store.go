@@ -24,6 +24,9 @@ type Options struct {
 	BusyTimeout time.Duration
 }
 
+// maxIdleConns is how many idle connections the pool keeps open.
+const maxIdleConns = 8
+
 // Store is paybatch's SQLite database.
 type Store struct {
 	db  *sqlx.DB
@@ -69,6 +72,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	// database/sql keeps 2 idle connections by default: with the writer,
+	// the engine's Due and status reads at once, the others were closed
+	// and reopened (file, pragmas, schema) all the time.
+	db.SetMaxIdleConns(maxIdleConns)
 	s := &Store{db: db, now: opts.Now, wlock: make(chan struct{}, 1)}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()

@@ -63,3 +63,33 @@ func TestConcurrentWritersOfOneStoreNeverMeetBusy(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// Concurrent readers (the engine's Due, status pages, metrics) next to the
+// writer do not make the pool close and reopen connections.
+func TestConcurrentReadersKeepTheirConnections(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	ds := queuedPayments(t, s, "readers", 40)
+	var wg sync.WaitGroup
+	for r := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 20 {
+				if _, err := s.Due(ctx, "solaris", t0.Add(time.Hour), 8); err != nil {
+					t.Error(err)
+				}
+			}
+			for i := r; i < len(ds); i += 6 {
+				st := sending(ds[i])
+				if err := s.Transition(ctx, &st.d, st.from, "readers"); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if n := s.db.Stats().MaxIdleClosed; n != 0 {
+		t.Fatalf("%d connections closed for lack of idle slots", n)
+	}
+}
