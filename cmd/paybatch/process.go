@@ -81,8 +81,9 @@ func runProcess(ctx context.Context, args []string) int {
 	ctx, cancelWork := context.WithCancel(ctx)
 	var lostLease atomic.Bool
 	var leaseWG sync.WaitGroup
+	leaseCtx := ctx // ctx is reassigned below; the goroutine must not read it then
 	leaseWG.Go(func() {
-		if err := ls.keep(ctx); err != nil {
+		if err := ls.keep(leaseCtx); err != nil {
 			log.Error("lease lost: another paybatch took the database; stopping at once", "err", err)
 			lostLease.Store(true)
 			cancelWork()
