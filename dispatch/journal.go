@@ -8,7 +8,8 @@ import (
 )
 
 // Journal persists dispatch records. The store implements it over SQLite;
-// every Transition is one transaction that also appends an audit event.
+// every Transition is committed, with an audit event, before it returns
+// (several concurrent ones may share one transaction).
 type Journal interface {
 	// Due returns up to limit records of provider in a non-terminal state
 	// (batch.Queued, Sending, Unknown, Submitted) whose NextAt <= now, oldest

@@ -65,8 +65,13 @@ func (s *Store) FindByRef(ctx context.Context, provider, ref string) (*batch.Dis
 //
 // A non-terminal state with a zero NextAt is stored as due now, so that a
 // record cannot stall unseen by Due.
+//
+// Concurrent transitions are committed together (group_commit.go), each
+// under its own savepoint: a conflict fails only its own caller, a failed
+// commit fails every caller in it. Transition returns only once the
+// transaction that holds w has committed, so the caller may act on it.
 func (s *Store) Transition(ctx context.Context, w *batch.Dispatch, from batch.DispatchState, why string) error {
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error { return s.transition(ctx, tx, w, from, why) })
+	err := s.gc.submit(ctx, &transitionReq{ctx: ctx, w: w, from: from, why: why, result: make(chan error, 1)})
 	if err != nil {
 		return fmt.Errorf("transition payment %d %s→%s: %w", w.PaymentID, from, w.State, err)
 	}

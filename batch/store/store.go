@@ -24,10 +24,22 @@ type Options struct {
 	BusyTimeout time.Duration
 }
 
+// maxIdleConns is how many idle connections the pool keeps open.
+const maxIdleConns = 8
+
 // Store is paybatch's SQLite database.
 type Store struct {
 	db  *sqlx.DB
 	now func() time.Time
+	// wlock admits one write transaction of this process at a time. In
+	// process, writers queue here and are handed the lock the moment it is
+	// free; without it they meet in SQLite's busy handler, which sleeps
+	// 1, 2, 5, 10 ... 100 ms between tries, so a transition that collides
+	// with another one waits milliseconds for a lock held for a fraction of
+	// one. Other processes on the same file still queue on busy_timeout.
+	wlock chan struct{}
+	// gc commits concurrent Transitions together (group_commit.go).
+	gc *groupCommit
 }
 
 // Open opens (creating if needed) the database at path and applies pending
@@ -60,7 +72,11 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	s := &Store{db: db, now: opts.Now}
+	// database/sql keeps 2 idle connections by default: with the writer,
+	// the engine's Due and status reads at once, the others were closed
+	// and reopened (file, pragmas, schema) all the time.
+	db.SetMaxIdleConns(maxIdleConns)
+	s := &Store{db: db, now: opts.Now, wlock: make(chan struct{}, 1)}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -69,14 +85,38 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	s.gc = startGroupCommit(s)
 	return s, nil
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close waits for the transitions already handed to the group commit to be
+// committed, then closes the database. It must be called once.
+func (s *Store) Close() error {
+	if s.gc != nil {
+		s.gc.close()
+	}
+	return s.db.Close()
+}
 
-// inTx runs fn in a transaction, committing when it returns nil.
+// lockWrites takes the process's write lock (see Store.wlock).
+func (s *Store) lockWrites(ctx context.Context) error {
+	select {
+	case s.wlock <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (s *Store) unlockWrites() { <-s.wlock }
+
+// inTx runs fn in a transaction, committing when it returns nil. It holds
+// the process's write lock throughout.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	if err := s.lockWrites(ctx); err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer s.unlockWrites()
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

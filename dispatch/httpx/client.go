@@ -29,7 +29,7 @@ const (
 type Client struct {
 	Provider string        // for logs and error messages
 	BaseURL  string        // e.g. "https://api.example.com" or a sandbox prefix
-	HTTP     *http.Client  // nil: a client with no overall timeout (Timeout applies per request)
+	HTTP     *http.Client  // nil: a shared client with keep-alive pooling and no overall timeout (Timeout applies per request)
 	Timeout  time.Duration // per request; 0: DefaultTimeout
 	MaxBody  int64         // response body limit; 0: DefaultMaxBody
 	Log      *slog.Logger  // nil: slog.Default()
@@ -149,7 +149,30 @@ func (c *Client) httpClient() *http.Client {
 	if c.HTTP != nil {
 		return c.HTTP
 	}
-	return http.DefaultClient
+	return pooled
+}
+
+// MaxIdleConnsPerHost is how many idle keep-alive connections the default
+// transport keeps to one provider host: more than any lane's concurrency,
+// so that every worker finds a connection to reuse.
+const MaxIdleConnsPerHost = 64
+
+// pooled is the client of adapters that bring none. http.DefaultTransport
+// keeps only 2 idle connections per host (http.DefaultMaxIdleConnsPerHost):
+// with 8 or 16 workers calling one provider, most answers closed their
+// connection and the next call dialled a new one (a TCP, and against a
+// real provider a TLS, handshake on the worker's critical path, and a
+// socket left in TIME_WAIT).
+var pooled = &http.Client{Transport: NewTransport()}
+
+// NewTransport returns http.DefaultTransport's settings (proxy from the
+// environment, dial and TLS timeouts, HTTP/2) with MaxIdleConnsPerHost
+// idle connections kept per host.
+func NewTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = MaxIdleConnsPerHost
+	t.MaxIdleConns = 4 * MaxIdleConnsPerHost
+	return t
 }
 
 func (c *Client) logger() *slog.Logger {

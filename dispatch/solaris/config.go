@@ -112,9 +112,6 @@ func (c Config) withDefaults() Config {
 	if c.LookupMaxPages == 0 {
 		c.LookupMaxPages = 50
 	}
-	if c.HTTPClient == nil {
-		c.HTTPClient = &http.Client{}
-	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
