@@ -2,6 +2,7 @@ package csv
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"io"
 	"strings"
@@ -40,6 +41,11 @@ type recordReader struct {
 	err  error // from src, reported once buf holds no more lines
 
 	failed error // what the last Read returned, returned again
+
+	// buf[r:asciiEnd] is known to be ASCII, and so valid UTF-8: one
+	// pass over each buffer-full instead of utf8.Valid per record.
+	asciiEnd  int
+	lineASCII bool // the line readLine returned last is ASCII
 
 	line    int // lines read so far: the record's last line
 	recLine int // first line of the record returned last
@@ -93,7 +99,7 @@ func (r *recordReader) Read() (fields []string, line int, err error) {
 	}
 	f = append(f, s)
 	r.fields = f
-	if r.repair && !utf8.Valid(l) {
+	if r.repair && !r.lineASCII && !utf8.Valid(l) {
 		repair(f)
 	}
 	return f, r.recLine, nil
@@ -194,8 +200,7 @@ func (r *recordReader) readLine() ([]byte, error) {
 			if r.recSize += n; r.recSize > r.max && (r.recSize != n || len(l) != 1) {
 				return nil, errRecordTooLong
 			}
-			r.r += n
-			r.line++
+			r.consumed(n)
 			return l, nil
 		}
 		scanned = r.w - r.r
@@ -207,9 +212,8 @@ func (r *recordReader) readLine() ([]byte, error) {
 				return nil, r.err
 			}
 			l := r.buf[r.r:r.w]
-			r.r = r.w
+			r.consumed(len(l))
 			r.recSize += len(l)
-			r.line++
 			if l[len(l)-1] == '\r' {
 				l = l[:len(l)-1]
 			}
@@ -219,13 +223,29 @@ func (r *recordReader) readLine() ([]byte, error) {
 	}
 }
 
+// consumed moves past the n bytes of a line readLine returns.
+func (r *recordReader) consumed(n int) {
+	r.r += n
+	r.line++
+	r.lineASCII = r.r <= r.asciiEnd
+	if !r.lineASCII {
+		r.asciiEnd = r.r + asciiPrefix(r.buf[r.r:r.w])
+	}
+}
+
 // fill reads more input after the unread bytes, moving them to the start
 // of the buffer and growing it when they fill it.
 func (r *recordReader) fill() {
 	if r.r > 0 {
 		r.w = copy(r.buf, r.buf[r.r:r.w])
+		r.asciiEnd -= r.r
 		r.r = 0
 	}
+	defer func(w int) {
+		if r.asciiEnd == w {
+			r.asciiEnd += asciiPrefix(r.buf[w:r.w])
+		}
+	}(r.w)
 	if r.w == len(r.buf) {
 		// Only a line longer than the buffer gets here, and readLine
 		// refuses one longer than max: the buffer stays below 2×max.
@@ -251,4 +271,20 @@ func lengthNL(b []byte) int {
 		return 1
 	}
 	return 0
+}
+
+// asciiPrefix returns how many bytes at the start of b are ASCII.
+func asciiPrefix(b []byte) int {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	for ; i < len(b); i++ {
+		if b[i] >= utf8.RuneSelf {
+			break
+		}
+	}
+	return i
 }
