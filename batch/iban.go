@@ -15,6 +15,11 @@ type ibanSpec struct {
 	Structure string        // registry notation, e.g. "DE2!n8!n10!n"
 	SEPA      bool          // a SEPA country per the registry
 	BBAN      []bbanSegment // the structure after the check digits
+
+	// classes is BBAN spelled out per character (classN, classA, ...)
+	// when every segment has a fixed length, as all do in the registry
+	// today: one table look-up per character instead of a segment walk.
+	classes []uint8
 }
 
 // bbanSegment is one "4!n"-style element of a BBAN structure.
@@ -96,10 +101,8 @@ func ValidateIBAN(s string) error {
 	if len(s) < 5 {
 		return fail(ErrIBANLength, "too short")
 	}
-	for i := 0; i < len(s); i++ {
-		if !isUpper(s[i]) && !isDigit(s[i]) {
-			return fail(ErrIBANCharacters, "bad characters: only A-Z and 0-9 are allowed")
-		}
+	if !isAlnumUpper(s) {
+		return fail(ErrIBANCharacters, "bad characters: only A-Z and 0-9 are allowed")
 	}
 	cc := IBANCountry(s)
 	if cc == "" || !isDigit(s[2]) || !isDigit(s[3]) {
@@ -118,7 +121,7 @@ func ValidateIBAN(s string) error {
 	if len(s) != spec.Length {
 		return fail(ErrIBANLength, "wrong length for "+cc+" (want "+strconv.Itoa(spec.Length)+", got "+strconv.Itoa(len(s))+")")
 	}
-	if !matchBBAN(s[4:], spec.BBAN) {
+	if !spec.matchBBAN(s[4:]) {
 		return fail(ErrIBANFormat, "BBAN format: does not match "+spec.Structure)
 	}
 	if ck := s[2:4]; ck == "00" || ck == "01" || ck == "99" {
@@ -133,10 +136,65 @@ func ValidateIBAN(s string) error {
 // ibanSpecs is ibanRegistry indexed by the two country letters.
 var ibanSpecs = func() (t [26 * 26]*ibanSpec) {
 	for cc, spec := range ibanRegistry {
+		spec.classes = fixedClasses(spec.BBAN)
 		t[letterIndex(cc[0])*26+letterIndex(cc[1])] = &spec
 	}
 	return t
 }()
+
+// Character classes, as bits so that a segment kind is a mask of them.
+const (
+	classN = 1 << iota // digit
+	classA             // upper-case letter
+	classE             // space
+	classC = classN | classA
+)
+
+var charClass = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = classN
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = classA
+	}
+	t[' '] = classE
+	return t
+}()
+
+var kindClass = map[byte]uint8{'n': classN, 'a': classA, 'c': classC, 'e': classE}
+
+// fixedClasses spells segs out per character, or is nil when a segment
+// has a variable length or an unknown kind.
+func fixedClasses(segs []bbanSegment) []uint8 {
+	var out []uint8
+	for _, seg := range segs {
+		c, ok := kindClass[seg.Kind]
+		if !seg.Fixed || !ok {
+			return nil
+		}
+		for range seg.N {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// matchBBAN is matchBBAN(bban, spec.BBAN), by the spelled-out classes when
+// there are some.
+func (spec *ibanSpec) matchBBAN(bban string) bool {
+	if spec.classes == nil {
+		return matchBBAN(bban, spec.BBAN)
+	}
+	if len(bban) != len(spec.classes) {
+		return false
+	}
+	for i, want := range spec.classes {
+		if charClass[bban[i]]&want == 0 {
+			return false
+		}
+	}
+	return true
+}
 
 // matchBBAN matches the BBAN against the registry segments. A segment
 // without "!" takes as many characters of its class as it can, up to N;
@@ -177,34 +235,48 @@ func inClass(c, kind byte) bool {
 // digits, a handful of times per IBAN instead of once per character.
 func mod97(s string) int {
 	var r uint64
-	add := func(c byte) {
-		if r >= 1e16 {
-			r %= 97
-		}
-		if isDigit(c) {
-			r = r*10 + uint64(c-'0')
-		} else {
-			r = r*100 + uint64(c-'A') + 10
-		}
-	}
 	for i := 4; i < len(s); i++ {
-		add(s[i])
+		r = mod97Append(r, s[i])
 	}
-	for i := 0; i < 4; i++ {
-		add(s[i])
+	for i := 0; i < 4 && i < len(s); i++ {
+		r = mod97Append(r, s[i])
 	}
 	return int(r % 97)
 }
 
+func mod97Append(r uint64, c byte) uint64 {
+	if r >= 1e16 {
+		r %= 97
+	}
+	return r*mod97Scale[c] + mod97Value[c]
+}
+
+// mod97Scale and mod97Value append a character to mod97's running value:
+// a digit as one decimal digit, a letter as two (A = 10 ... Z = 35).
+var mod97Scale, mod97Value = func() (scale, value [256]uint64) {
+	for c := '0'; c <= '9'; c++ {
+		scale[c], value[c] = 10, uint64(c-'0')
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		scale[c], value[c] = 100, uint64(c-'A')+10
+	}
+	return scale, value
+}()
+
 // isElectronic reports whether s holds only A-Z and 0-9 and does not start
 // with an "IBAN" prefix, so that normalising would not change it.
 func isElectronic(s string) bool {
+	return isAlnumUpper(s) && !strings.HasPrefix(s, "IBAN")
+}
+
+// isAlnumUpper reports whether s holds only A-Z and 0-9.
+func isAlnumUpper(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if !isUpper(s[i]) && !isDigit(s[i]) {
+		if charClass[s[i]]&classC == 0 {
 			return false
 		}
 	}
-	return !strings.HasPrefix(s, "IBAN")
+	return true
 }
 
 func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }

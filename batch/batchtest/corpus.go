@@ -25,6 +25,20 @@ func CorpusDir(tb testing.TB, sub ...string) string {
 	return p
 }
 
+// LookupCorpus is CorpusDir for callers that must not skip, such as a
+// fuzz target adding seeds: ok is false when the path is absent.
+func LookupCorpus(sub ...string) (dir string, ok bool) {
+	dir, ok = findCorpus()
+	if !ok {
+		return "", false
+	}
+	p := filepath.Join(append([]string{dir}, sub...)...)
+	if _, err := os.Stat(p); err != nil {
+		return "", false
+	}
+	return p, true
+}
+
 func findCorpus() (string, bool) {
 	if d := os.Getenv("PAYBATCH_CORPUS"); d != "" {
 		return d, true

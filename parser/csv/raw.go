@@ -3,7 +3,6 @@ package csv
 import (
 	"bufio"
 	"bytes"
-	stdcsv "encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -18,20 +17,14 @@ import (
 // instead of making paybatch hold it in memory.
 const MaxRecordBytes = 1 << 20
 
-// readAhead covers what encoding/csv's bufio buffers beyond the record it
-// is reading, so the cap does not cut a record that fits.
-const readAhead = 8 << 10
-
 var errRecordTooLong = errors.New("record too long")
 
 // RawReader iterates the records of a CSV file in a known dialect, every
 // row including titles and the header, as the file has them. The reports
 // package uses it to write the user's sheet back with status columns.
 type RawReader struct {
-	cr  *stdcsv.Reader
-	lim *capReader
-	max int64
-	enc string
+	rr  *recordReader
+	max int
 	row int // row of the last record returned
 	err error
 }
@@ -54,14 +47,14 @@ func newRawReader(r io.Reader, d Dialect, max int) *RawReader {
 	if d.Encoding == EncodingWindows1252 {
 		src = charmap.Windows1252.NewDecoder().Reader(br)
 	}
-	delim := d.Delimiter
-	if delim == 0 {
+	delim := byte(d.Delimiter)
+	if d.Delimiter == 0 || d.Delimiter >= utf8.RuneSelf {
 		delim = ','
 	}
-	lim := &capReader{r: src}
-	rr := &RawReader{lim: lim, max: int64(max), enc: d.Encoding}
-	rr.cr = newCSV(lim, delim)
-	return rr
+	return &RawReader{
+		rr:  newRecordReader(src, delim, max, d.Encoding != EncodingWindows1252),
+		max: max,
+	}
 }
 
 // Next returns the next record and its 1-based line number; blank lines are
@@ -71,43 +64,26 @@ func (r *RawReader) Next() (row int, fields []string, err error) {
 	if r.err != nil {
 		return 0, nil, r.err
 	}
-	for {
-		r.lim.stop = r.cr.InputOffset() + r.max + readAhead
-		fields, err = r.cr.Read()
-		if err != nil {
-			if r.skip(err) {
-				continue
-			}
-			return 0, nil, r.err
-		}
-		line, _ := r.cr.FieldPos(0)
-		r.row = line
-		if r.enc != EncodingWindows1252 {
-			repair(fields)
-		}
-		return line, fields, nil
+	fields, row, err = r.rr.Read()
+	if err != nil {
+		r.fail(err)
+		return 0, nil, r.err
 	}
+	r.row = row
+	return row, fields, nil
 }
 
-// skip reports whether the read error err only costs the record; otherwise
-// it sets r.err. It is apart from Next because errors.As makes its target
-// escape: declared in Next, that would be an allocation per record.
-func (r *RawReader) skip(err error) bool {
-	var pe *stdcsv.ParseError
+// fail sets r.err from the read error err.
+func (r *RawReader) fail(err error) {
 	switch {
 	case errors.Is(err, errRecordTooLong):
 		r.err = &batch.FileError{Code: batch.FF01,
 			Message: fmt.Sprintf("record after line %d is longer than %d bytes", r.row, r.max)}
-	case errors.As(err, &pe):
-		// LazyQuotes leaves only field-count errors, which are off; keep
-		// going rather than drop a file over one malformed line.
-		return true
 	case errors.Is(err, io.EOF):
 		r.err = err
 	default:
 		r.err = fmt.Errorf("read csv after line %d: %w", r.row, err)
 	}
-	return false
 }
 
 // repair decodes fields that are not valid UTF-8 as Windows-1252: a file
@@ -122,24 +98,4 @@ func repair(fields []string) {
 			}
 		}
 	}
-}
-
-// capReader stops delivering bytes past stop, so one record cannot make
-// encoding/csv buffer an unbounded line.
-type capReader struct {
-	r    io.Reader
-	n    int64
-	stop int64
-}
-
-func (c *capReader) Read(p []byte) (int, error) {
-	if c.n >= c.stop {
-		return 0, errRecordTooLong
-	}
-	if rem := c.stop - c.n; int64(len(p)) > rem {
-		p = p[:rem]
-	}
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
 }

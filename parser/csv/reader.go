@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/paybatch/paybatch/batch"
 	"github.com/paybatch/paybatch/parser/tabular"
@@ -108,7 +109,7 @@ func (r *Reader) Next() (*batch.Payment, error) {
 
 func blank(fields []string) bool {
 	for _, f := range fields {
-		if strings.TrimSpace(f) != "" {
+		if f != "" && f[0] > ' ' && f[0] < utf8.RuneSelf || strings.TrimSpace(f) != "" {
 			return false
 		}
 	}

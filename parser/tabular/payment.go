@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/paybatch/paybatch/batch"
 )
@@ -18,13 +19,13 @@ const DefaultCurrency = "EUR"
 func (m *Mapping) Payment(cells []string, index, row int, info *batch.PaymentInfo, defaultCcy string) *batch.Payment {
 	get := func(f Field) string {
 		if i := m.cols[f]; i >= 0 && i < len(cells) {
-			return strings.TrimSpace(cells[i])
+			return trimSpace(cells[i])
 		}
 		return ""
 	}
 	// One composite literal of values read beforehand: the compiler then
 	// stores them into the new object without GC write barriers.
-	bic := strings.ToUpper(get(CreditorBIC))
+	bic := toUpper(get(CreditorBIC))
 	provider := strings.ToLower(get(Provider)) // an identifier the router compares
 	date := m.normalizeDate(get(RequestedExecutionDate))
 	p := &batch.Payment{
@@ -44,8 +45,30 @@ func (m *Mapping) Payment(cells []string, index, row int, info *batch.PaymentInf
 		RequestedExecutionDate: date,
 	}
 	m.checkWidth(p, cells)
-	m.amount(p, get(Amount), strings.ToUpper(get(Currency)), defaultCcy)
+	m.amount(p, get(Amount), toUpper(get(Currency)), defaultCcy)
 	return p
+}
+
+// trimSpace is strings.TrimSpace with a quick way out for the common cell,
+// which starts and ends with a printable ASCII character.
+func trimSpace(s string) string {
+	if s == "" || isPrintASCII(s[0]) && isPrintASCII(s[len(s)-1]) {
+		return s
+	}
+	return strings.TrimSpace(s)
+}
+
+func isPrintASCII(c byte) bool { return c > ' ' && c < utf8.RuneSelf }
+
+// toUpper is strings.ToUpper with a quick way out for text that has no
+// lower-case or non-ASCII letter, such as nearly every BIC and currency.
+func toUpper(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'a' && c <= 'z' || c >= utf8.RuneSelf {
+			return strings.ToUpper(s)
+		}
+	}
+	return s
 }
 
 func (m *Mapping) normalizeDate(s string) string {

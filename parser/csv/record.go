@@ -1,0 +1,290 @@
+package csv
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// recordReader splits a CSV stream into records exactly as encoding/csv
+// does with the settings this package uses (LazyQuotes, FieldsPerRecord
+// -1, no comment character, leading spaces kept):
+//
+//   - a record ends at a '\n' outside quotes; "\r\n" counts as "\n", and a
+//     '\r' just before the end of the input is dropped;
+//   - empty lines between records are skipped, but counted as lines;
+//   - a field starting with '"' is quoted: it may hold the delimiter,
+//     newlines and doubled quotes, and ends at a quote followed by the
+//     delimiter or the end of the line. Any other quote is taken as it is
+//     (lazy quotes), and an unclosed quote runs to the end of the input;
+//   - every other field runs to the next delimiter.
+//
+// encoding/csv copies each line through two buffers before it cuts the
+// fields; here a line without quotes, nearly every line, is cut in place:
+// one string per record, its fields sub-strings of it. FuzzRecordReader
+// holds the two readers to the same records.
+//
+// It also bounds memory, which encoding/csv leaves to its caller: a record
+// of more than max bytes is errRecordTooLong, found without buffering more
+// than max bytes of it.
+type recordReader struct {
+	src    io.Reader
+	delim  byte
+	max    int
+	repair bool // decode fields that are not UTF-8 as Windows-1252
+
+	buf  []byte // unread input is buf[r:w]
+	r, w int
+	err  error // from src, reported once buf holds no more lines
+
+	failed error // what the last Read returned, returned again
+
+	// buf[r:asciiEnd] is known to be ASCII, and so valid UTF-8: one
+	// pass over each buffer-full instead of utf8.Valid per record.
+	asciiEnd  int
+	lineASCII bool // the line readLine returned last is ASCII
+
+	line    int // lines read so far: the record's last line
+	recLine int // first line of the record returned last
+	recSize int // bytes of the current record read so far
+
+	rec    []byte // a record with quoted fields, unquoted
+	ends   []int  // field ends in rec
+	fields []string
+}
+
+// recordBufSize is the read buffer; it grows when a line does not fit.
+const recordBufSize = 64 << 10
+
+func newRecordReader(src io.Reader, delim byte, max int, repair bool) *recordReader {
+	return &recordReader{src: src, delim: delim, max: max, repair: repair, buf: make([]byte, recordBufSize)}
+}
+
+// Read returns the next record and the line it starts on. The fields are
+// valid until the next call. At the end of the input it returns io.EOF.
+func (r *recordReader) Read() (fields []string, line int, err error) {
+	if r.failed != nil {
+		return nil, 0, r.failed
+	}
+	var l []byte
+	for {
+		r.recSize = 0
+		l, err = r.readLine()
+		if err != nil {
+			r.failed = err
+			return nil, 0, err
+		}
+		if len(l) != lengthNL(l) {
+			break
+		}
+		// An empty line, or "\r" at the end of the input.
+	}
+	r.recLine = r.line
+	if bytes.IndexByte(l, '"') >= 0 {
+		return r.readQuoted(l)
+	}
+	l = l[:len(l)-lengthNL(l)]
+	s := string(l)
+	f := r.fields[:0]
+	for {
+		i := strings.IndexByte(s, r.delim)
+		if i < 0 {
+			break
+		}
+		f = append(f, s[:i])
+		s = s[i+1:]
+	}
+	f = append(f, s)
+	r.fields = f
+	if r.repair && !r.lineASCII && !utf8.Valid(l) {
+		repair(f)
+	}
+	return f, r.recLine, nil
+}
+
+// readQuoted is encoding/csv's readRecord for a record whose first line l
+// holds a quote somewhere.
+func (r *recordReader) readQuoted(l []byte) ([]string, int, error) {
+	r.rec, r.ends = r.rec[:0], r.ends[:0]
+	delim := r.delim
+fields:
+	for {
+		if len(l) == 0 || l[0] != '"' {
+			i := bytes.IndexByte(l, delim)
+			field := l
+			if i >= 0 {
+				field = field[:i]
+			} else {
+				field = field[:len(field)-lengthNL(field)]
+			}
+			r.rec = append(r.rec, field...)
+			r.ends = append(r.ends, len(r.rec))
+			if i < 0 {
+				break fields
+			}
+			l = l[i+1:]
+			continue
+		}
+		l = l[1:]
+		for {
+			i := bytes.IndexByte(l, '"')
+			switch {
+			case i >= 0:
+				r.rec = append(r.rec, l[:i]...)
+				l = l[i+1:]
+				switch {
+				case len(l) > 0 && l[0] == '"': // "" is a quote
+					r.rec = append(r.rec, '"')
+					l = l[1:]
+				case len(l) > 0 && l[0] == delim: // end of field
+					l = l[1:]
+					r.ends = append(r.ends, len(r.rec))
+					continue fields
+				case len(l) == lengthNL(l): // end of record
+					r.ends = append(r.ends, len(r.rec))
+					break fields
+				default: // a stray quote, kept
+					r.rec = append(r.rec, '"')
+				}
+			case len(l) > 0:
+				// The field goes on on the next line.
+				r.rec = append(r.rec, l...)
+				next, err := r.readLine()
+				if errors.Is(err, io.EOF) {
+					next, err = nil, nil
+				}
+				if err != nil {
+					r.failed = err
+					return nil, 0, err
+				}
+				l = next
+			default:
+				// The input ended inside the quotes.
+				r.ends = append(r.ends, len(r.rec))
+				break fields
+			}
+		}
+	}
+	s := string(r.rec)
+	f := r.fields[:0]
+	start := 0
+	for _, end := range r.ends {
+		f = append(f, s[start:end])
+		start = end
+	}
+	r.fields = f
+	if r.repair {
+		repair(f)
+	}
+	return f, r.recLine, nil
+}
+
+// readLine returns the next line with its '\n' ("\r\n" shortened to it),
+// or the rest of the input without a trailing '\r' when it does not end in
+// a newline; io.EOF when nothing is left. The line is valid until the next
+// call. It counts the line, and its bytes towards the record's size.
+func (r *recordReader) readLine() ([]byte, error) {
+	scanned := 0 // of buf[r.r:r.w], known to hold no '\n'
+	for {
+		if i := bytes.IndexByte(r.buf[r.r+scanned:r.w], '\n'); i >= 0 {
+			n := scanned + i + 1
+			l := r.buf[r.r : r.r+n]
+			if n >= 2 && l[n-2] == '\r' {
+				l[n-2] = '\n'
+				l = l[:n-1]
+			}
+			// An empty line before a record is no part of it.
+			if r.recSize += n; r.recSize > r.max && (r.recSize != n || len(l) != 1) {
+				return nil, errRecordTooLong
+			}
+			r.consumed(n)
+			return l, nil
+		}
+		scanned = r.w - r.r
+		if r.recSize+scanned > r.max {
+			return nil, errRecordTooLong
+		}
+		if r.err != nil {
+			if scanned == 0 || !errors.Is(r.err, io.EOF) {
+				return nil, r.err
+			}
+			l := r.buf[r.r:r.w]
+			r.consumed(len(l))
+			r.recSize += len(l)
+			if l[len(l)-1] == '\r' {
+				l = l[:len(l)-1]
+			}
+			return l, nil
+		}
+		r.fill()
+	}
+}
+
+// consumed moves past the n bytes of a line readLine returns.
+func (r *recordReader) consumed(n int) {
+	r.r += n
+	r.line++
+	r.lineASCII = r.r <= r.asciiEnd
+	if !r.lineASCII {
+		r.asciiEnd = r.r + asciiPrefix(r.buf[r.r:r.w])
+	}
+}
+
+// fill reads more input after the unread bytes, moving them to the start
+// of the buffer and growing it when they fill it.
+func (r *recordReader) fill() {
+	if r.r > 0 {
+		r.w = copy(r.buf, r.buf[r.r:r.w])
+		r.asciiEnd -= r.r
+		r.r = 0
+	}
+	defer func(w int) {
+		if r.asciiEnd == w {
+			r.asciiEnd += asciiPrefix(r.buf[w:r.w])
+		}
+	}(r.w)
+	if r.w == len(r.buf) {
+		// Only a line longer than the buffer gets here, and readLine
+		// refuses one longer than max: the buffer stays below 2×max.
+		r.buf = append(r.buf, make([]byte, len(r.buf))...)
+		r.buf = r.buf[:cap(r.buf)]
+	}
+	for range 100 {
+		n, err := r.src.Read(r.buf[r.w:])
+		r.w += n
+		if err != nil {
+			r.err = err
+			return
+		}
+		if n > 0 {
+			return
+		}
+	}
+	r.err = io.ErrNoProgress
+}
+
+func lengthNL(b []byte) int {
+	if len(b) > 0 && b[len(b)-1] == '\n' {
+		return 1
+	}
+	return 0
+}
+
+// asciiPrefix returns how many bytes at the start of b are ASCII.
+func asciiPrefix(b []byte) int {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	for ; i < len(b); i++ {
+		if b[i] >= utf8.RuneSelf {
+			break
+		}
+	}
+	return i
+}
