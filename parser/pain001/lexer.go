@@ -132,7 +132,9 @@ func (l *lexer) indexFrom(off int, b []byte) (int, error) {
 		if i := bytes.Index(l.buf[l.r+off:l.w], b); i >= 0 {
 			return off + i, nil
 		}
-		off = max(0, l.w-l.r-len(b)+1)
+		// b may begin in the last len(b)-1 bytes, but never before off:
+		// "<?>" must not be read as "<?" closed by its own '?'.
+		off = max(off, l.w-l.r-len(b)+1)
 		if !l.fill() {
 			return 0, l.eofErr()
 		}
