@@ -34,11 +34,20 @@ type lexer struct {
 	// rather than slices, so that a token costs no GC write barriers.
 	nameFrom, localFrom, nameTo int
 
-	pendingEnd bool   // the start tag was self-closing
-	names      []byte // open element names, concatenated
-	opens      []int  // start offset in names of each open element
-	scratch    []byte // entity-decoded text
+	pendingEnd bool // the start tag was self-closing
+	// The open elements: their names concatenated in names[:namesLen],
+	// and where each one's name and local part start. Fixed arrays, as
+	// MaxDepth and maxNameBytes bound them, so that opening and closing
+	// an element writes no slice headers (no GC write barriers).
+	names    [MaxDepth * maxNameBytes]byte
+	namesLen int
+	opens    [MaxDepth]openElem
+	nOpen    int
+	scratch  []byte // entity-decoded text
 }
+
+// openElem locates an open element's name in lexer.names.
+type openElem struct{ from, local int }
 
 type tokKind int
 
@@ -69,24 +78,37 @@ func newLexer(src io.Reader, utf16 bool) *lexer {
 	return &lexer{src: src, buf: make([]byte, readSize), utf16: utf16}
 }
 
-func (l *lexer) depth() int { return len(l.opens) }
+func (l *lexer) depth() int { return l.nOpen }
 
 // qname is the current element's name as written, prefix included. After
-// an end tag it lies past len(names), still within its capacity: like every
-// token it is valid until the next call.
+// an end tag it lies past namesLen: like every token it is valid until the
+// next call.
 func (l *lexer) qname() []byte { return l.names[l.nameFrom:l.nameTo] }
 
 // local is the current element's name without its prefix.
 func (l *lexer) local() []byte { return l.names[l.localFrom:l.nameTo] }
 
-func (l *lexer) setName(from, to int) {
-	l.nameFrom, l.localFrom, l.nameTo = from, from, to
-	// Names are short: a plain loop beats IndexByte's call overhead.
-	for i := from; i < to; i++ {
-		if l.names[i] == ':' {
-			l.localFrom = i + 1
-			break
-		}
+// push opens an element named name, whose local part starts at offset
+// local of name (0 without a prefix). The caller checked the depth.
+func (l *lexer) push(name []byte, local int) {
+	from := l.namesLen
+	copy(l.names[from:], name)
+	l.namesLen += len(name)
+	l.opens[l.nOpen] = openElem{from, from + local}
+	l.nOpen++
+	l.kind = tokStart
+	l.nameFrom, l.localFrom, l.nameTo = from, from+local, l.namesLen
+}
+
+// pop closes the innermost open element, which the caller checked.
+func (l *lexer) pop() {
+	l.nOpen--
+	o := l.opens[l.nOpen]
+	l.kind = tokEnd
+	l.nameFrom, l.localFrom, l.nameTo = o.from, o.local, l.namesLen
+	l.namesLen = o.from
+	if l.nOpen == 0 {
+		l.rootEnded = true
 	}
 }
 
@@ -176,14 +198,15 @@ func (l *lexer) next() error {
 func (l *lexer) advance() error {
 	if l.pendingEnd {
 		l.pendingEnd = false
-		return l.closeElement(l.qname())
+		l.pop() // the element <name/> just opened
+		return nil
 	}
 	for {
 		if l.r == l.w && !l.fill() {
 			switch {
 			case l.err != nil:
 				return l.err
-			case len(l.opens) > 0:
+			case l.nOpen > 0:
 				return errTruncated
 			}
 			return io.EOF
