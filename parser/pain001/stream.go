@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unicode/utf8"
 
 	"github.com/paybatch/paybatch/batch"
 )
@@ -200,17 +201,21 @@ func firstOf(a, b string) string {
 //
 // The kept texts go into one arena and become one string at the end: one
 // allocation per element read instead of one per field.
-func (r *Reader) collect(paths map[string]field, v *values, stopAt string) (stopped bool, err error) {
+func (r *Reader) collect(paths *pathNode, v *values, stopAt string) (stopped bool, err error) {
 	l := r.lex
 	base := l.depth()
-	var marks [MaxDepth + 1]int
-	var spans [numFields]span
-	// path and text in locals, not in r, through the loop: a slice stored
-	// in the heap costs a GC write barrier on every change.
-	path, text := r.path[:0], r.text[:0]
+	// nodes[rel] is where the open element rel levels below base is in
+	// paths, nil outside them; cur is the innermost open element's field.
+	var nodes [MaxDepth + 1]*pathNode
+	nodes[0] = paths
+	cur := fNone
+	// text in a local, not in r, through the loop: a slice stored in the
+	// heap costs a GC write barrier on every change.
+	text := r.text[:0]
 	r.arena = r.arena[:0]
+	var spans [numFields]span
 	defer func() {
-		r.path, r.text = path, text // kept for the next element
+		r.text = text // kept for the next element
 		r.finish(v, &spans)
 	}()
 	total := 0
@@ -227,14 +232,18 @@ func (r *Reader) collect(paths map[string]field, v *values, stopAt string) (stop
 			if rel == 1 && stopAt != "" && string(l.local()) == stopAt {
 				return true, nil
 			}
-			marks[rel] = len(path)
-			if rel > 1 {
-				path = append(path, '/')
+			var n *pathNode
+			if parent := nodes[rel-1]; parent != nil {
+				n = parent.child(l.local())
 			}
-			path = append(path, l.local()...)
+			nodes[rel] = n
+			cur = fNone
+			if n != nil {
+				cur = n.field
+			}
 			text = text[:0]
 			if len(l.attrs) > 0 {
-				if c := ccyOf[paths[string(path)]]; c != fNone {
+				if c := ccyOf[cur]; c != fNone {
 					for _, a := range l.attrs {
 						if string(localName(a.name)) == "Ccy" {
 							r.keep(&spans, c, a.value)
@@ -247,20 +256,24 @@ func (r *Reader) collect(paths map[string]field, v *values, stopAt string) (stop
 			if total > maxTxBytes {
 				return false, errTxTooLarge
 			}
-			text = append(text, l.text...)
+			// Only the text of a kept element is ever looked at.
+			if cur != fNone {
+				text = append(text, l.text...)
+			}
 		case tokEnd:
 			if l.depth() < base {
 				return false, nil
 			}
 			// Only leaves have text: the lexer drops blanks between
-			// elements, so containers cost no lookup.
+			// elements, so containers cost nothing here.
 			if len(text) > 0 {
-				if f, ok := paths[string(path)]; ok {
-					r.keep(&spans, f, text)
-				}
+				r.keep(&spans, cur, text)
 			}
-			path = path[:marks[l.depth()-base+1]]
 			text = text[:0]
+			cur = fNone
+			if n := nodes[l.depth()-base]; n != nil {
+				cur = n.field
+			}
 		}
 	}
 }
@@ -271,7 +284,7 @@ type span struct{ from, to int }
 // keep stores a field's text: the first non-blank one wins, except for
 // joined fields, which collect every occurrence separated by a space.
 func (r *Reader) keep(spans *[numFields]span, f field, text []byte) {
-	text = bytes.TrimSpace(text)
+	text = trimSpace(text)
 	sp := &spans[f]
 	switch {
 	case len(text) == 0:
@@ -295,6 +308,27 @@ func (r *Reader) keep(spans *[numFields]span, f field, text []byte) {
 	r.arena = append(r.arena, text...)
 	*sp = span{from, len(r.arena)}
 }
+
+// trimSpace is bytes.TrimSpace without its work for the usual value, one
+// that starts and ends with an ASCII character that is not a blank.
+func trimSpace(b []byte) []byte {
+	if len(b) > 0 && !maybeSpace[b[0]] && !maybeSpace[b[len(b)-1]] {
+		return b
+	}
+	return bytes.TrimSpace(b)
+}
+
+// maybeSpace marks the ASCII blanks bytes.TrimSpace removes and every
+// byte of a multi-byte character, which may be a Unicode blank.
+var maybeSpace = func() (t [256]bool) {
+	for _, c := range []byte("\t\n\v\f\r ") {
+		t[c] = true
+	}
+	for c := utf8.RuneSelf; c < len(t); c++ {
+		t[c] = true
+	}
+	return t
+}()
 
 func (r *Reader) finish(v *values, spans *[numFields]span) {
 	all := string(r.arena)
