@@ -118,7 +118,7 @@ func ValidateIBAN(s string) error {
 	if len(s) != spec.Length {
 		return fail(ErrIBANLength, "wrong length for "+cc+" (want "+strconv.Itoa(spec.Length)+", got "+strconv.Itoa(len(s))+")")
 	}
-	if !matchBBAN(s[4:], spec.BBAN) {
+	if !spec.matchBBAN(s[4:]) {
 		return fail(ErrIBANFormat, "BBAN format: does not match "+spec.Structure)
 	}
 	if ck := s[2:4]; ck == "00" || ck == "01" || ck == "99" {
@@ -130,13 +130,80 @@ func ValidateIBAN(s string) error {
 	return nil
 }
 
-// ibanSpecs is ibanRegistry indexed by the two country letters.
-var ibanSpecs = func() (t [26 * 26]*ibanSpec) {
+// ibanSpecs is ibanRegistry indexed by the two country letters, each with
+// its BBAN compiled to one character class per position.
+var ibanSpecs = func() (t [26 * 26]*compiledSpec) {
 	for cc, spec := range ibanRegistry {
-		t[letterIndex(cc[0])*26+letterIndex(cc[1])] = &spec
+		t[letterIndex(cc[0])*26+letterIndex(cc[1])] = &compiledSpec{spec, compileBBAN(spec.BBAN)}
 	}
 	return t
 }()
+
+type compiledSpec struct {
+	ibanSpec
+	// classes has the charClass bits allowed at each BBAN position, nil
+	// when a segment has a variable length (the registry has none).
+	classes []byte
+}
+
+// charClass sorts the characters a BBAN segment kind allows.
+var charClass = func() (t [256]byte) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = classDigit
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = classUpper
+	}
+	t[' '] = classSpace
+	return t
+}()
+
+const (
+	classDigit = 1 << iota
+	classUpper
+	classSpace
+)
+
+func compileBBAN(segs []bbanSegment) []byte {
+	var classes []byte
+	for _, seg := range segs {
+		if !seg.Fixed {
+			return nil
+		}
+		var c byte
+		switch seg.Kind {
+		case 'n':
+			c = classDigit
+		case 'a':
+			c = classUpper
+		case 'c':
+			c = classDigit | classUpper
+		case 'e':
+			c = classSpace
+		}
+		for range seg.N {
+			classes = append(classes, c)
+		}
+	}
+	return classes
+}
+
+// matchBBAN is matchBBAN(bban, s.BBAN), one table lookup per character
+// when every segment has a fixed length.
+func (s *compiledSpec) matchBBAN(bban string) bool {
+	if s.classes == nil {
+		return matchBBAN(bban, s.BBAN)
+	}
+	if len(bban) != len(s.classes) {
+		return false
+	}
+	for i := 0; i < len(bban); i++ {
+		if charClass[bban[i]]&s.classes[i] == 0 {
+			return false
+		}
+	}
+	return true
+}
 
 // matchBBAN matches the BBAN against the registry segments. A segment
 // without "!" takes as many characters of its class as it can, up to N;
@@ -177,24 +244,32 @@ func inClass(c, kind byte) bool {
 // digits, a handful of times per IBAN instead of once per character.
 func mod97(s string) int {
 	var r uint64
-	add := func(c byte) {
+	for k := 4; k < len(s)+4; k++ {
+		i := k
+		if i >= len(s) {
+			i -= len(s) // the first four characters come last
+		}
 		if r >= 1e16 {
 			r %= 97
 		}
-		if isDigit(c) {
-			r = r*10 + uint64(c-'0')
-		} else {
-			r = r*100 + uint64(c-'A') + 10
-		}
-	}
-	for i := 4; i < len(s); i++ {
-		add(s[i])
-	}
-	for i := 0; i < 4; i++ {
-		add(s[i])
+		// A digit shifts one decimal place, a letter (10..35) two.
+		c := s[i]
+		r = r*uint64(mod97Shift[c]) + uint64(mod97Value[c])
 	}
 	return int(r % 97)
 }
+
+// mod97Shift and mod97Value are what a character adds to the number mod97
+// reads (tables, not branches: a digit or a letter is unpredictable).
+var mod97Shift, mod97Value = func() (shift, value [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		shift[c], value[c] = 10, uint8(c-'0')
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		shift[c], value[c] = 100, uint8(c-'A'+10)
+	}
+	return shift, value
+}()
 
 // isElectronic reports whether s holds only A-Z and 0-9 and does not start
 // with an "IBAN" prefix, so that normalising would not change it.

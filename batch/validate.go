@@ -210,6 +210,7 @@ func idProblem(id string) string {
 		return "longer than " + strconv.Itoa(MaxIDLen) + " characters (" + strconv.Itoa(len(id)) + ")"
 	case !IsSEPAText(id):
 		return "holds characters outside the SEPA set"
+	case strings.IndexByte(id, '/') < 0: // most ids: no '/' rule applies
 	case strings.HasPrefix(id, "/") || strings.HasSuffix(id, "/"):
 		return "must not start or end with '/'"
 	case strings.Contains(id, "//"):
