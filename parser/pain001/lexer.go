@@ -2,6 +2,7 @@ package pain001
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -216,6 +217,11 @@ func (l *lexer) advance() error {
 			// skip it here without the general text path.
 			if isSpace(c) {
 				j := l.r + 1
+				// Eight spaces at a time first: indentation is mostly
+				// runs of them.
+				for j+8 <= l.w && binary.LittleEndian.Uint64(l.buf[j:]) == 0x2020202020202020 {
+					j += 8
+				}
 				for j < l.w && isSpace(l.buf[j]) {
 					j++
 				}

@@ -62,17 +62,20 @@ func (l *lexer) readStartTag() error {
 	// end) takes the paths below, which judge the tag from its start.
 	if l.nOpen < MaxDepth && !l.rootEnded {
 		buf := l.buf[l.r+1 : l.w]
-		i, local := 0, 0
-		for ; i < len(buf); i++ {
-			c := nameClass[buf[i]]
-			if c == nameOther {
+		n, local := len(buf), 0 // the name's length, where its local part starts
+		for j, c := range buf {
+			if k := nameClass[c]; k != nameByte {
+				if k == nameColon {
+					if local == 0 {
+						local = j + 1
+					}
+					continue
+				}
+				n = j
 				break
 			}
-			if c == nameColon && local == 0 {
-				local = i + 1
-			}
 		}
-		n := i // the name's length
+		i := n
 		self := i+1 < len(buf) && buf[i] == '/' && buf[i+1] == '>'
 		if self {
 			i++
