@@ -239,24 +239,27 @@ func inClass(c, kind byte) bool {
 
 // mod97 computes ISO 7064 MOD 97-10 over the IBAN rearranged (first four
 // characters moved to the end, letters as 10..35) without big integers.
-// The caller has checked that s holds only A-Z and 0-9. The remainder is
-// taken only when the running value could overflow on the next two
-// digits, a handful of times per IBAN instead of once per character.
+// The caller has checked that s holds only A-Z and 0-9 and at least four
+// characters.
 func mod97(s string) int {
-	var r uint64
-	for k := 4; k < len(s)+4; k++ {
-		i := k
-		if i >= len(s) {
-			i -= len(s) // the first four characters come last
+	return int(mod97Run(mod97Run(0, s[4:]), s[:4]))
+}
+
+// mod97Run continues the remainder r (< 97) over s. Eight characters add
+// at most sixteen digits, so r stays below 97e16 < 2^64 between the
+// remainders taken after every eight.
+func mod97Run(r uint64, s string) uint64 {
+	for len(s) > 0 {
+		n := min(len(s), 8)
+		for i := 0; i < n; i++ {
+			// A digit shifts one decimal place, a letter (10..35) two.
+			c := s[i]
+			r = r*uint64(mod97Shift[c]) + uint64(mod97Value[c])
 		}
-		if r >= 1e16 {
-			r %= 97
-		}
-		// A digit shifts one decimal place, a letter (10..35) two.
-		c := s[i]
-		r = r*uint64(mod97Shift[c]) + uint64(mod97Value[c])
+		r %= 97
+		s = s[n:]
 	}
-	return int(r % 97)
+	return r
 }
 
 // mod97Shift and mod97Value are what a character adds to the number mod97
