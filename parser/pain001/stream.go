@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/paybatch/paybatch/batch"
@@ -199,8 +201,9 @@ func firstOf(a, b string) string {
 // in paths. With stopAt set it returns early, stopped true, when a direct
 // child of that name opens: PmtInf's header ends at its first transaction.
 //
-// The kept texts go into one arena and become one string at the end: one
-// allocation per element read instead of one per field.
+// The kept texts go into one arena, where they are read to, and become
+// one string at the end: one allocation per element read instead of one
+// per field.
 func (r *Reader) collect(paths *pathNode, v *values, stopAt string) (stopped bool, err error) {
 	l := r.lex
 	base := l.depth()
@@ -209,13 +212,13 @@ func (r *Reader) collect(paths *pathNode, v *values, stopAt string) (stopped boo
 	var nodes [MaxDepth + 1]*pathNode
 	nodes[0] = paths
 	cur := fNone
-	// text in a local, not in r, through the loop: a slice stored in the
-	// heap costs a GC write barrier on every change.
-	text := r.text[:0]
-	r.arena = r.arena[:0]
-	var spans [numFields]span
+	// arena in a local, not in r, through the loop: a slice stored in the
+	// heap costs a GC write barrier on every change. arena[pend:] is the
+	// text of the innermost open element read so far.
+	arena, pend := r.arena[:0], 0
+	var spans spans
 	defer func() {
-		r.text = text // kept for the next element
+		r.arena = arena // kept for the next element
 		r.finish(v, &spans)
 	}()
 	total := 0
@@ -232,6 +235,7 @@ func (r *Reader) collect(paths *pathNode, v *values, stopAt string) (stopped boo
 			if rel == 1 && stopAt != "" && string(l.local()) == stopAt {
 				return true, nil
 			}
+			arena = arena[:pend] // text followed by an element is not kept
 			var n *pathNode
 			if parent := nodes[rel-1]; parent != nil {
 				n = parent.child(l.local())
@@ -241,16 +245,16 @@ func (r *Reader) collect(paths *pathNode, v *values, stopAt string) (stopped boo
 			if n != nil {
 				cur = n.field
 			}
-			text = text[:0]
 			if len(l.attrs) > 0 {
 				if c := ccyOf[cur]; c != fNone {
 					for _, a := range l.attrs {
 						if string(localName(a.name)) == "Ccy" {
-							r.keep(&spans, c, a.value)
+							arena = keep(arena, &spans, c, a.value)
 						}
 					}
 				}
 			}
+			pend = len(arena)
 		case tokText:
 			total += len(l.text)
 			if total > maxTxBytes {
@@ -258,7 +262,7 @@ func (r *Reader) collect(paths *pathNode, v *values, stopAt string) (stopped boo
 			}
 			// Only the text of a kept element is ever looked at.
 			if cur != fNone {
-				text = append(text, l.text...)
+				arena = append(arena, l.text...)
 			}
 		case tokEnd:
 			if l.depth() < base {
@@ -266,10 +270,10 @@ func (r *Reader) collect(paths *pathNode, v *values, stopAt string) (stopped boo
 			}
 			// Only leaves have text: the lexer drops blanks between
 			// elements, so containers cost nothing here.
-			if len(text) > 0 {
-				r.keep(&spans, cur, text)
+			if len(arena) > pend {
+				arena = r.keepRead(arena, pend, &spans, cur)
 			}
-			text = text[:0]
+			pend = len(arena)
 			cur = fNone
 			if n := nodes[l.depth()-base]; n != nil {
 				cur = n.field
@@ -281,41 +285,77 @@ func (r *Reader) collect(paths *pathNode, v *values, stopAt string) (stopped boo
 // span is a field's text in the arena.
 type span struct{ from, to int }
 
-// keep stores a field's text: the first non-blank one wins, except for
-// joined fields, which collect every occurrence separated by a space.
-func (r *Reader) keep(spans *[numFields]span, f field, text []byte) {
-	text = trimSpace(text)
-	sp := &spans[f]
-	switch {
-	case len(text) == 0:
-		return
-	case sp.to == 0:
-	case !joined[f]:
-		return
-	case sp.to == len(r.arena):
-		r.arena = append(append(r.arena, ' '), text...)
-		sp.to = len(r.arena)
-		return
-	default:
-		// Not at the arena's end: move the earlier text behind it.
-		from := len(r.arena)
-		r.arena = append(r.arena, r.arena[sp.from:sp.to]...)
-		r.arena = append(append(r.arena, ' '), text...)
-		*sp = span{from, len(r.arena)}
-		return
-	}
-	from := len(r.arena)
-	r.arena = append(r.arena, text...)
-	*sp = span{from, len(r.arena)}
+// spans are the fields of one element read so far; set has a bit for
+// each one kept, so that finish visits only those.
+type spans struct {
+	at  [numFields]span
+	set uint64
 }
 
-// trimSpace is bytes.TrimSpace without its work for the usual value, one
-// that starts and ends with an ASCII character that is not a blank.
-func trimSpace(b []byte) []byte {
-	if len(b) > 0 && !maybeSpace[b[0]] && !maybeSpace[b[len(b)-1]] {
-		return b
+// numFields must fit spans.set.
+var _ [64 - numFields]struct{}
+
+// keepRead keeps arena[from:], the text just read, as field f's (see
+// keep), where it lies when it is the field's first.
+func (r *Reader) keepRead(arena []byte, from int, spans *spans, f field) []byte {
+	a, b := trimBounds(arena[from:])
+	sp := &spans.at[f]
+	switch {
+	case a == b, sp.to != 0 && !joined[f]:
+		return arena[:from]
+	case sp.to == 0:
+		*sp = span{from + a, from + b}
+		spans.set |= 1 << f
+		return arena[:from+b]
 	}
-	return bytes.TrimSpace(b)
+	// A joined field's next occurrence: rare enough for keep's way.
+	r.text = append(r.text[:0], arena[from+a:from+b]...)
+	return keep(arena[:from], spans, f, r.text)
+}
+
+// keep appends a field's text to arena: the first non-blank one wins,
+// except for joined fields, which collect every occurrence separated by a
+// space.
+func keep(arena []byte, spans *spans, f field, text []byte) []byte {
+	a, b := trimBounds(text)
+	if a == b {
+		return arena
+	}
+	text = text[a:b]
+	sp := &spans.at[f]
+	spans.set |= 1 << f
+	switch {
+	case sp.to == 0:
+	case !joined[f]:
+		return arena
+	case sp.to == len(arena):
+		arena = append(append(arena, ' '), text...)
+		sp.to = len(arena)
+		return arena
+	default:
+		// Not at the arena's end: move the earlier text behind it.
+		from := len(arena)
+		arena = append(arena, arena[sp.from:sp.to]...)
+		arena = append(append(arena, ' '), text...)
+		*sp = span{from, len(arena)}
+		return arena
+	}
+	from := len(arena)
+	arena = append(arena, text...)
+	*sp = span{from, len(arena)}
+	return arena
+}
+
+// trimBounds returns where bytes.TrimSpace(b) lies in b, without its
+// work for the usual value, one that starts and ends with an ASCII
+// character that is not a blank.
+func trimBounds(b []byte) (from, to int) {
+	if len(b) > 0 && !maybeSpace[b[0]] && !maybeSpace[b[len(b)-1]] {
+		return 0, len(b)
+	}
+	left := bytes.TrimLeftFunc(b, unicode.IsSpace)
+	from = len(b) - len(left)
+	return from, from + len(bytes.TrimRightFunc(left, unicode.IsSpace))
 }
 
 // maybeSpace marks the ASCII blanks bytes.TrimSpace removes and every
@@ -330,11 +370,14 @@ var maybeSpace = func() (t [256]bool) {
 	return t
 }()
 
-func (r *Reader) finish(v *values, spans *[numFields]span) {
+func (r *Reader) finish(v *values, spans *spans) {
+	if spans.set == 0 {
+		return
+	}
 	all := string(r.arena)
-	for f, sp := range spans {
-		if sp.to > 0 {
-			v[f] = all[sp.from:sp.to]
-		}
+	for set := spans.set; set != 0; set &= set - 1 {
+		f := bits.TrailingZeros64(set)
+		sp := spans.at[f]
+		v[f] = all[sp.from:sp.to]
 	}
 }
