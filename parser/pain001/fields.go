@@ -1,6 +1,9 @@
 package pain001
 
-import "strings"
+import (
+	"math"
+	"strings"
+)
 
 // field names a value the reader keeps. Every level (group header, payment
 // information block, transaction) maps the relative paths of its leaves to
@@ -142,15 +145,31 @@ type pathKid struct {
 // child returns the child element called name, nil if nothing below it
 // is kept.
 func (n *pathNode) child(name []byte) *pathNode {
-	for i := range n.kids {
-		// The first byte and the length turn most misses away before
-		// a comparison.
-		k := &n.kids[i]
-		if len(k.name) == len(name) && k.name[0] == name[0] && k.name == string(name) {
-			return k.node
+	c, _ := n.childFrom(name, 0)
+	return c
+}
+
+// childFrom is child trying the children from index from on first, then
+// those before it, and also returns the index of the one found. Elements
+// come in schema order, the children's order: started after the previous
+// sibling found, the search mostly ends at its first try.
+func (n *pathNode) childFrom(name []byte, from int) (*pathNode, int) {
+	if len(name) == 0 {
+		return nil, from
+	}
+	for i := from; i < len(n.kids); i++ {
+		// The length and the first byte turn most misses away before a
+		// comparison.
+		if k := &n.kids[i]; len(k.name) == len(name) && k.name[0] == name[0] && k.name == string(name) {
+			return k.node, i
 		}
 	}
-	return nil
+	for i := 0; i < from && i < len(n.kids); i++ {
+		if k := &n.kids[i]; len(k.name) == len(name) && k.name[0] == name[0] && k.name == string(name) {
+			return k.node, i
+		}
+	}
+	return nil, from
 }
 
 func newPathTree(paths []pathField) *pathNode {
@@ -167,6 +186,9 @@ func newPathTree(paths []pathField) *pathNode {
 		}
 		if n.field != fNone {
 			panic("pain001: path " + p.path + " listed twice")
+		}
+		if len(n.kids) > math.MaxUint8 { // collect's tried holds an index
+			panic("pain001: too many paths below one element")
 		}
 		n.field = p.field
 	}

@@ -211,6 +211,9 @@ func (r *Reader) collect(paths *pathNode, v *values, stopAt string) (stopped boo
 	// paths, nil outside them; cur is the innermost open element's field.
 	var nodes [MaxDepth + 1]*pathNode
 	nodes[0] = paths
+	// tried[rel] is the child of nodes[rel] found last, where the search
+	// for the next one starts.
+	var tried [MaxDepth + 1]uint8
 	cur := fNone
 	// arena in a local, not in r, through the loop: a slice stored in the
 	// heap costs a GC write barrier on every change. arena[pend:] is the
@@ -238,7 +241,9 @@ func (r *Reader) collect(paths *pathNode, v *values, stopAt string) (stopped boo
 			arena = arena[:pend] // text followed by an element is not kept
 			var n *pathNode
 			if parent := nodes[rel-1]; parent != nil {
-				n = parent.child(l.local())
+				var i int
+				n, i = parent.childFrom(l.local(), int(tried[rel-1]))
+				tried[rel-1], tried[rel] = uint8(i), 0
 			}
 			nodes[rel] = n
 			cur = fNone
