@@ -182,21 +182,12 @@ func (l *lexer) ensure(n int) bool {
 }
 
 // next advances to the next start, end or non-blank text token. It returns
-// io.EOF after the root element closed and only blanks followed.
+// io.EOF after the root element closed and only blanks followed. Errors
+// are sticky: once next failed, it returns the same error again.
 func (l *lexer) next() error {
 	if l.err != nil {
 		return l.err
 	}
-	if err := l.advance(); err != nil {
-		if l.err == nil {
-			l.err = err
-		}
-		return err
-	}
-	return nil
-}
-
-func (l *lexer) advance() error {
 	if l.pendingEnd {
 		l.pendingEnd = false
 		l.pop() // the element <name/> just opened
@@ -208,9 +199,9 @@ func (l *lexer) advance() error {
 			case l.err != nil:
 				return l.err
 			case l.nOpen > 0:
-				return errTruncated
+				return l.fail(errTruncated)
 			}
-			return io.EOF
+			return l.fail(io.EOF)
 		}
 		if c := l.buf[l.r]; c != '<' {
 			// Indentation between tags is most of the text in a file:
@@ -231,7 +222,7 @@ func (l *lexer) advance() error {
 				}
 			}
 			if err := l.readText(); err != nil {
-				return err
+				return l.fail(err)
 			}
 			if l.kind == tokText {
 				return nil
@@ -239,22 +230,35 @@ func (l *lexer) advance() error {
 			continue
 		}
 		if !l.ensure(2) {
-			return l.eofErr()
+			return l.fail(l.eofErr())
 		}
+		var err error
 		switch l.buf[l.r+1] {
 		case '/':
-			return l.readEndTag()
+			err = l.readEndTag()
 		case '?':
-			if err := l.readPI(); err != nil {
-				return err
+			if err = l.readPI(); err == nil {
+				continue
 			}
 		case '!':
-			isText, err := l.readBang()
-			if err != nil || isText {
-				return err
+			var isText bool
+			if isText, err = l.readBang(); err == nil && !isText {
+				continue
 			}
 		default:
-			return l.readStartTag()
+			err = l.readStartTag()
 		}
+		if err != nil {
+			return l.fail(err)
+		}
+		return nil
 	}
+}
+
+// fail makes err sticky: next returns it from now on.
+func (l *lexer) fail(err error) error {
+	if l.err == nil {
+		l.err = err
+	}
+	return err
 }
