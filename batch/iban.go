@@ -15,11 +15,6 @@ type ibanSpec struct {
 	Structure string        // registry notation, e.g. "DE2!n8!n10!n"
 	SEPA      bool          // a SEPA country per the registry
 	BBAN      []bbanSegment // the structure after the check digits
-
-	// classes is BBAN spelled out per character (classN, classA, ...)
-	// when every segment has a fixed length, as all do in the registry
-	// today: one table look-up per character instead of a segment walk.
-	classes []uint8
 }
 
 // bbanSegment is one "4!n"-style element of a BBAN structure.
@@ -101,8 +96,10 @@ func ValidateIBAN(s string) error {
 	if len(s) < 5 {
 		return fail(ErrIBANLength, "too short")
 	}
-	if !isAlnumUpper(s) {
-		return fail(ErrIBANCharacters, "bad characters: only A-Z and 0-9 are allowed")
+	for i := 0; i < len(s); i++ {
+		if !isUpper(s[i]) && !isDigit(s[i]) {
+			return fail(ErrIBANCharacters, "bad characters: only A-Z and 0-9 are allowed")
+		}
 	}
 	cc := IBANCountry(s)
 	if cc == "" || !isDigit(s[2]) || !isDigit(s[3]) {
@@ -133,63 +130,75 @@ func ValidateIBAN(s string) error {
 	return nil
 }
 
-// ibanSpecs is ibanRegistry indexed by the two country letters.
-var ibanSpecs = func() (t [26 * 26]*ibanSpec) {
+// ibanSpecs is ibanRegistry indexed by the two country letters, each with
+// its BBAN compiled to one character class per position.
+var ibanSpecs = func() (t [26 * 26]*compiledSpec) {
 	for cc, spec := range ibanRegistry {
-		spec.classes = fixedClasses(spec.BBAN)
-		t[letterIndex(cc[0])*26+letterIndex(cc[1])] = &spec
+		t[letterIndex(cc[0])*26+letterIndex(cc[1])] = &compiledSpec{spec, compileBBAN(spec.BBAN)}
 	}
 	return t
 }()
 
-// Character classes, as bits so that a segment kind is a mask of them.
-const (
-	classN = 1 << iota // digit
-	classA             // upper-case letter
-	classE             // space
-	classC = classN | classA
-)
-
-var charClass = func() (t [256]uint8) {
-	for c := '0'; c <= '9'; c++ {
-		t[c] = classN
-	}
-	for c := 'A'; c <= 'Z'; c++ {
-		t[c] = classA
-	}
-	t[' '] = classE
-	return t
-}()
-
-var kindClass = map[byte]uint8{'n': classN, 'a': classA, 'c': classC, 'e': classE}
-
-// fixedClasses spells segs out per character, or is nil when a segment
-// has a variable length or an unknown kind.
-func fixedClasses(segs []bbanSegment) []uint8 {
-	var out []uint8
-	for _, seg := range segs {
-		c, ok := kindClass[seg.Kind]
-		if !seg.Fixed || !ok {
-			return nil
-		}
-		for range seg.N {
-			out = append(out, c)
-		}
-	}
-	return out
+type compiledSpec struct {
+	ibanSpec
+	// classes has the charClass bits allowed at each BBAN position, nil
+	// when a segment has a variable length (the registry has none).
+	classes []byte
 }
 
-// matchBBAN is matchBBAN(bban, spec.BBAN), by the spelled-out classes when
-// there are some.
-func (spec *ibanSpec) matchBBAN(bban string) bool {
-	if spec.classes == nil {
-		return matchBBAN(bban, spec.BBAN)
+// charClass sorts the characters a BBAN segment kind allows.
+var charClass = func() (t [256]byte) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = classDigit
 	}
-	if len(bban) != len(spec.classes) {
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = classUpper
+	}
+	t[' '] = classSpace
+	return t
+}()
+
+const (
+	classDigit = 1 << iota
+	classUpper
+	classSpace
+)
+
+func compileBBAN(segs []bbanSegment) []byte {
+	var classes []byte
+	for _, seg := range segs {
+		if !seg.Fixed {
+			return nil
+		}
+		var c byte
+		switch seg.Kind {
+		case 'n':
+			c = classDigit
+		case 'a':
+			c = classUpper
+		case 'c':
+			c = classDigit | classUpper
+		case 'e':
+			c = classSpace
+		}
+		for range seg.N {
+			classes = append(classes, c)
+		}
+	}
+	return classes
+}
+
+// matchBBAN is matchBBAN(bban, s.BBAN), one table lookup per character
+// when every segment has a fixed length.
+func (s *compiledSpec) matchBBAN(bban string) bool {
+	if s.classes == nil {
+		return matchBBAN(bban, s.BBAN)
+	}
+	if len(bban) != len(s.classes) {
 		return false
 	}
-	for i, want := range spec.classes {
-		if charClass[bban[i]]&want == 0 {
+	for i := 0; i < len(bban); i++ {
+		if charClass[bban[i]]&s.classes[i] == 0 {
 			return false
 		}
 	}
@@ -230,53 +239,50 @@ func inClass(c, kind byte) bool {
 
 // mod97 computes ISO 7064 MOD 97-10 over the IBAN rearranged (first four
 // characters moved to the end, letters as 10..35) without big integers.
-// The caller has checked that s holds only A-Z and 0-9. The remainder is
-// taken only when the running value could overflow on the next two
-// digits, a handful of times per IBAN instead of once per character.
+// The caller has checked that s holds only A-Z and 0-9 and at least four
+// characters.
 func mod97(s string) int {
-	var r uint64
-	for i := 4; i < len(s); i++ {
-		r = mod97Append(r, s[i])
-	}
-	for i := 0; i < 4 && i < len(s); i++ {
-		r = mod97Append(r, s[i])
-	}
-	return int(r % 97)
+	return int(mod97Run(mod97Run(0, s[4:]), s[:4]))
 }
 
-func mod97Append(r uint64, c byte) uint64 {
-	if r >= 1e16 {
+// mod97Run continues the remainder r (< 97) over s. Eight characters add
+// at most sixteen digits, so r stays below 97e16 < 2^64 between the
+// remainders taken after every eight.
+func mod97Run(r uint64, s string) uint64 {
+	for len(s) > 0 {
+		n := min(len(s), 8)
+		for i := 0; i < n; i++ {
+			// A digit shifts one decimal place, a letter (10..35) two.
+			c := s[i]
+			r = r*uint64(mod97Shift[c]) + uint64(mod97Value[c])
+		}
 		r %= 97
+		s = s[n:]
 	}
-	return r*mod97Scale[c] + mod97Value[c]
+	return r
 }
 
-// mod97Scale and mod97Value append a character to mod97's running value:
-// a digit as one decimal digit, a letter as two (A = 10 ... Z = 35).
-var mod97Scale, mod97Value = func() (scale, value [256]uint64) {
+// mod97Shift and mod97Value are what a character adds to the number mod97
+// reads (tables, not branches: a digit or a letter is unpredictable).
+var mod97Shift, mod97Value = func() (shift, value [256]uint8) {
 	for c := '0'; c <= '9'; c++ {
-		scale[c], value[c] = 10, uint64(c-'0')
+		shift[c], value[c] = 10, uint8(c-'0')
 	}
 	for c := 'A'; c <= 'Z'; c++ {
-		scale[c], value[c] = 100, uint64(c-'A')+10
+		shift[c], value[c] = 100, uint8(c-'A'+10)
 	}
-	return scale, value
+	return shift, value
 }()
 
 // isElectronic reports whether s holds only A-Z and 0-9 and does not start
 // with an "IBAN" prefix, so that normalising would not change it.
 func isElectronic(s string) bool {
-	return isAlnumUpper(s) && !strings.HasPrefix(s, "IBAN")
-}
-
-// isAlnumUpper reports whether s holds only A-Z and 0-9.
-func isAlnumUpper(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if charClass[s[i]]&classC == 0 {
+		if !isUpper(s[i]) && !isDigit(s[i]) {
 			return false
 		}
 	}
-	return true
+	return !strings.HasPrefix(s, "IBAN")
 }
 
 func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }

@@ -2,6 +2,10 @@ package batch
 
 import (
 	"errors"
+	"math/big"
+	"math/rand/v2"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -115,6 +119,75 @@ func TestIBANRegistryTable(t *testing.T) {
 	} {
 		if got := ibanTerritories[terr]; got != parent {
 			t.Errorf("territory %s -> %q, want %s", terr, got, parent)
+		}
+	}
+}
+
+// TestCompiledBBAN checks the per-position classes against matchBBAN's
+// segment walk for every registry country: a conforming BBAN, each
+// position changed to a character of every other class, and one
+// character short and long.
+func TestCompiledBBAN(t *testing.T) {
+	samples := map[byte]byte{'n': '7', 'a': 'Q', 'c': 'K', 'e': ' '}
+	others := []byte{'0', '9', 'A', 'Z', ' ', 'a', '-', 0x80}
+	for cc, spec := range ibanRegistry {
+		cs := ibanSpecs[letterIndex(cc[0])*26+letterIndex(cc[1])]
+		if cs == nil || cs.classes == nil {
+			t.Fatalf("%s: not compiled", cc)
+		}
+		var good []byte
+		for _, seg := range spec.BBAN {
+			for range seg.N {
+				good = append(good, samples[seg.Kind])
+			}
+		}
+		try := func(b []byte) {
+			if got, want := cs.matchBBAN(string(b)), matchBBAN(string(b), spec.BBAN); got != want {
+				t.Errorf("%s %q: compiled %v, segments %v", cc, b, got, want)
+			}
+		}
+		try(good)
+		try(good[:len(good)-1])
+		try(append(append([]byte(nil), good...), '1'))
+		for i := range good {
+			for _, c := range others {
+				b := append([]byte(nil), good...)
+				b[i] = c
+				try(b)
+			}
+		}
+	}
+}
+
+// TestMod97 checks mod97 against big-integer arithmetic on the rearranged,
+// letters-to-digits string ISO 7064 defines.
+func TestMod97(t *testing.T) {
+	ref := func(s string) int {
+		var digits strings.Builder
+		for _, c := range s[4:] + s[:4] {
+			if c >= 'A' && c <= 'Z' {
+				digits.WriteString(strconv.Itoa(int(c-'A') + 10))
+			} else {
+				digits.WriteRune(c)
+			}
+		}
+		n, _ := new(big.Int).SetString(digits.String(), 10)
+		return int(new(big.Int).Mod(n, big.NewInt(97)).Int64())
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	const chars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	for _, s := range []string{"DE89370400440532013000", "ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ", "99999999999999999999999999999999999", "0000"} {
+		if got, want := mod97(s), ref(s); got != want {
+			t.Errorf("mod97(%q) = %d, want %d", s, got, want)
+		}
+	}
+	for range 20000 {
+		b := make([]byte, 4+r.IntN(31))
+		for i := range b {
+			b[i] = chars[r.IntN(len(chars))]
+		}
+		if got, want := mod97(string(b)), ref(string(b)); got != want {
+			t.Fatalf("mod97(%q) = %d, want %d", b, got, want)
 		}
 	}
 }

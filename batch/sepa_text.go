@@ -37,12 +37,19 @@ var sepaASCII = func() (t [utf8.RuneSelf]bool) {
 // IsSEPAText reports whether every character of s is in the SEPA set.
 func IsSEPAText(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf || !sepaASCII[s[i]] {
+		if !sepaByte[s[i]] {
 			return false
 		}
 	}
 	return true
 }
+
+// sepaByte is sepaASCII for any byte, false from utf8.RuneSelf on: one
+// lookup per byte of every name, id and remittance line.
+var sepaByte = func() (t [256]bool) {
+	copy(t[:], sepaASCII[:])
+	return t
+}()
 
 // sepaConversions follows the EPC's conversion guidance (EPC217-08) for
 // Latin-1 and Latin Extended-A: accents dropped, German umlauts and

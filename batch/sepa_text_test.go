@@ -56,3 +56,13 @@ func TestIsSEPAChar(t *testing.T) {
 		}
 	}
 }
+
+// TestIsSEPATextBytes: IsSEPAText's byte table agrees with IsSEPAChar,
+// and no byte of a multi-byte character passes.
+func TestIsSEPATextBytes(t *testing.T) {
+	for b := 0; b < 256; b++ {
+		if got, want := IsSEPAText(string([]byte{byte(b)})), IsSEPAChar(rune(b)) && b < utf8.RuneSelf; got != want {
+			t.Errorf("IsSEPAText(%#x) = %v, want %v", b, got, want)
+		}
+	}
+}

@@ -41,8 +41,9 @@ type Stats struct {
 }
 
 // Validator checks the payments of one file as they stream past. Its memory
-// grows only with the number of distinct EndToEndIds (16 bytes each) and of
-// PmtInf blocks, not with the payments themselves.
+// grows only with the number of distinct EndToEndIds (a 16-byte slot each
+// in a table at most half full) and of PmtInf blocks, not with the
+// payments themselves.
 type Validator struct {
 	opts  ValidateOptions
 	today time.Time // opts.Today as a calendar date, or zero
@@ -53,17 +54,16 @@ type Validator struct {
 
 	// seen holds a 128-bit keyed hash of every EndToEndId: two maphash
 	// sums with independent random seeds. A map of the ids themselves
-	// would hold ~80 bytes per payment (80 MB for a million); 16 bytes
-	// keep it near 25 MB. A false AM05 needs a 128-bit collision
-	// (about 1e-27 for a million ids), and the random seeds mean a file
-	// cannot be crafted to collide.
-	// seen maps the first sum to the second: a uint64 key takes the map's
-	// fast path, which a [2]uint64 key does not. Ids whose first sum
-	// collides with an earlier id's but whose second does not (about
-	// 1e-9 for a million ids) go to clash, keyed by both.
-	seen         map[uint64]uint64
-	clash        map[[2]uint64]struct{}
+	// would hold ~80 bytes per payment (80 MB for a million); the hashes
+	// take 32 MB for a million ids. A false AM05 needs a 128-bit
+	// collision (about 1e-27 for a million ids), and the random seeds
+	// mean a file cannot be crafted to collide or to make probes long.
+	seen         idSet
 	seed1, seed2 maphash.Seed
+
+	// The block of the last payment: files have few, long blocks.
+	lastInfo  *PaymentInfo
+	lastBlock *blockTotals
 
 	blocks map[*PaymentInfo]*blockTotals
 
@@ -84,7 +84,6 @@ type blockTotals struct {
 func NewValidator(opts ValidateOptions) *Validator {
 	v := &Validator{
 		opts:   opts,
-		seen:   make(map[uint64]uint64),
 		seed1:  maphash.MakeSeed(),
 		seed2:  maphash.MakeSeed(),
 		blocks: make(map[*PaymentInfo]*blockTotals),
@@ -128,10 +127,13 @@ func (v *Validator) count(p *Payment) {
 	if p.Info == nil {
 		return
 	}
-	b := v.blocks[p.Info]
-	if b == nil {
-		b = &blockTotals{}
-		v.blocks[p.Info] = b
+	b := v.lastBlock
+	if p.Info != v.lastInfo {
+		if b = v.blocks[p.Info]; b == nil {
+			b = &blockTotals{}
+			v.blocks[p.Info] = b
+		}
+		v.lastInfo, v.lastBlock = p.Info, b
 	}
 	b.count++
 	if s, ok := b.sum.Add(d); ok {
@@ -171,24 +173,7 @@ func (v *Validator) checkIDs(p *Payment) {
 
 // seenBefore records id and reports whether it was recorded before.
 func (v *Validator) seenBefore(id string) bool {
-	h1, h2 := maphash.String(v.seed1, id), maphash.String(v.seed2, id)
-	prev, ok := v.seen[h1]
-	switch {
-	case !ok:
-		v.seen[h1] = h2
-		return false
-	case prev == h2:
-		return true
-	}
-	key := [2]uint64{h1, h2}
-	if _, dup := v.clash[key]; dup {
-		return true
-	}
-	if v.clash == nil {
-		v.clash = make(map[[2]uint64]struct{})
-	}
-	v.clash[key] = struct{}{}
-	return false
+	return v.seen.add(maphash.String(v.seed1, id), maphash.String(v.seed2, id))
 }
 
 // checkID checks an identifier without converting it: an id is matched
@@ -210,6 +195,7 @@ func idProblem(id string) string {
 		return "longer than " + strconv.Itoa(MaxIDLen) + " characters (" + strconv.Itoa(len(id)) + ")"
 	case !IsSEPAText(id):
 		return "holds characters outside the SEPA set"
+	case strings.IndexByte(id, '/') < 0: // most ids: no '/' rule applies
 	case strings.HasPrefix(id, "/") || strings.HasSuffix(id, "/"):
 		return "must not start or end with '/'"
 	case strings.Contains(id, "//"):

@@ -262,7 +262,7 @@ func BenchmarkValidatorPayment(b *testing.B) {
 func TestSeenBeforeFirstHashClash(t *testing.T) {
 	v := NewValidator(ValidateOptions{})
 	h1 := maphash.String(v.seed1, "B")
-	v.seen[h1] = maphash.String(v.seed2, "B") + 1 // "A" stored under B's first hash
+	v.seen.add(h1, maphash.String(v.seed2, "B")+1) // "A" stored under B's first hash
 	if v.seenBefore("B") {
 		t.Fatal("B reported as seen after a first-hash clash")
 	}

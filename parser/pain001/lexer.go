@@ -2,6 +2,7 @@ package pain001
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -34,11 +35,20 @@ type lexer struct {
 	// rather than slices, so that a token costs no GC write barriers.
 	nameFrom, localFrom, nameTo int
 
-	pendingEnd bool   // the start tag was self-closing
-	names      []byte // open element names, concatenated
-	opens      []int  // start offset in names of each open element
-	scratch    []byte // entity-decoded text
+	pendingEnd bool // the start tag was self-closing
+	// The open elements: their names concatenated in names[:namesLen],
+	// and where each one's name and local part start. Fixed arrays, as
+	// MaxDepth and maxNameBytes bound them, so that opening and closing
+	// an element writes no slice headers (no GC write barriers).
+	names    [MaxDepth * maxNameBytes]byte
+	namesLen int
+	opens    [MaxDepth]openElem
+	nOpen    int
+	scratch  []byte // entity-decoded text
 }
+
+// openElem locates an open element's name in lexer.names.
+type openElem struct{ from, local int }
 
 type tokKind int
 
@@ -69,24 +79,37 @@ func newLexer(src io.Reader, utf16 bool) *lexer {
 	return &lexer{src: src, buf: make([]byte, readSize), utf16: utf16}
 }
 
-func (l *lexer) depth() int { return len(l.opens) }
+func (l *lexer) depth() int { return l.nOpen }
 
 // qname is the current element's name as written, prefix included. After
-// an end tag it lies past len(names), still within its capacity: like every
-// token it is valid until the next call.
+// an end tag it lies past namesLen: like every token it is valid until the
+// next call.
 func (l *lexer) qname() []byte { return l.names[l.nameFrom:l.nameTo] }
 
 // local is the current element's name without its prefix.
 func (l *lexer) local() []byte { return l.names[l.localFrom:l.nameTo] }
 
-func (l *lexer) setName(from, to int) {
-	l.nameFrom, l.localFrom, l.nameTo = from, from, to
-	// Names are short: a plain loop beats IndexByte's call overhead.
-	for i := from; i < to; i++ {
-		if l.names[i] == ':' {
-			l.localFrom = i + 1
-			break
-		}
+// push opens an element named name, whose local part starts at offset
+// local of name (0 without a prefix). The caller checked the depth.
+func (l *lexer) push(name []byte, local int) {
+	from := l.namesLen
+	copy(l.names[from:], name)
+	l.namesLen += len(name)
+	l.opens[l.nOpen] = openElem{from, from + local}
+	l.nOpen++
+	l.kind = tokStart
+	l.nameFrom, l.localFrom, l.nameTo = from, from+local, l.namesLen
+}
+
+// pop closes the innermost open element, which the caller checked.
+func (l *lexer) pop() {
+	l.nOpen--
+	o := l.opens[l.nOpen]
+	l.kind = tokEnd
+	l.nameFrom, l.localFrom, l.nameTo = o.from, o.local, l.namesLen
+	l.namesLen = o.from
+	if l.nOpen == 0 {
+		l.rootEnded = true
 	}
 }
 
@@ -132,7 +155,9 @@ func (l *lexer) indexFrom(off int, b []byte) (int, error) {
 		if i := bytes.Index(l.buf[l.r+off:l.w], b); i >= 0 {
 			return off + i, nil
 		}
-		off = max(0, l.w-l.r-len(b)+1)
+		// b may begin in the last len(b)-1 bytes, but never before off:
+		// "<?>" must not be read as "<?" closed by its own '?'.
+		off = max(off, l.w-l.r-len(b)+1)
 		if !l.fill() {
 			return 0, l.eofErr()
 		}
@@ -157,40 +182,37 @@ func (l *lexer) ensure(n int) bool {
 }
 
 // next advances to the next start, end or non-blank text token. It returns
-// io.EOF after the root element closed and only blanks followed.
+// io.EOF after the root element closed and only blanks followed. Errors
+// are sticky: once next failed, it returns the same error again.
 func (l *lexer) next() error {
 	if l.err != nil {
 		return l.err
 	}
-	if err := l.advance(); err != nil {
-		if l.err == nil {
-			l.err = err
-		}
-		return err
-	}
-	return nil
-}
-
-func (l *lexer) advance() error {
 	if l.pendingEnd {
 		l.pendingEnd = false
-		return l.closeElement(l.qname())
+		l.pop() // the element <name/> just opened
+		return nil
 	}
 	for {
 		if l.r == l.w && !l.fill() {
 			switch {
 			case l.err != nil:
 				return l.err
-			case len(l.opens) > 0:
-				return errTruncated
+			case l.nOpen > 0:
+				return l.fail(errTruncated)
 			}
-			return io.EOF
+			return l.fail(io.EOF)
 		}
 		if c := l.buf[l.r]; c != '<' {
 			// Indentation between tags is most of the text in a file:
 			// skip it here without the general text path.
 			if isSpace(c) {
 				j := l.r + 1
+				// Eight spaces at a time first: indentation is mostly
+				// runs of them.
+				for j+8 <= l.w && binary.LittleEndian.Uint64(l.buf[j:]) == 0x2020202020202020 {
+					j += 8
+				}
 				for j < l.w && isSpace(l.buf[j]) {
 					j++
 				}
@@ -200,7 +222,7 @@ func (l *lexer) advance() error {
 				}
 			}
 			if err := l.readText(); err != nil {
-				return err
+				return l.fail(err)
 			}
 			if l.kind == tokText {
 				return nil
@@ -208,22 +230,35 @@ func (l *lexer) advance() error {
 			continue
 		}
 		if !l.ensure(2) {
-			return l.eofErr()
+			return l.fail(l.eofErr())
 		}
+		var err error
 		switch l.buf[l.r+1] {
 		case '/':
-			return l.readEndTag()
+			err = l.readEndTag()
 		case '?':
-			if err := l.readPI(); err != nil {
-				return err
+			if err = l.readPI(); err == nil {
+				continue
 			}
 		case '!':
-			isText, err := l.readBang()
-			if err != nil || isText {
-				return err
+			var isText bool
+			if isText, err = l.readBang(); err == nil && !isText {
+				continue
 			}
 		default:
-			return l.readStartTag()
+			err = l.readStartTag()
 		}
+		if err != nil {
+			return l.fail(err)
+		}
+		return nil
 	}
+}
+
+// fail makes err sticky: next returns it from now on.
+func (l *lexer) fail(err error) error {
+	if l.err == nil {
+		l.err = err
+	}
+	return err
 }

@@ -79,7 +79,7 @@ func (l *lexer) readBang() (isText bool, err error) {
 		}
 		raw := l.buf[l.r+9 : l.r+i]
 		l.r += i + 3
-		if len(l.opens) == 0 {
+		if l.nOpen == 0 {
 			return false, syntaxErr("CDATA outside the root element")
 		}
 		if !utf8.Valid(raw) {

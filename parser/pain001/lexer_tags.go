@@ -6,6 +6,18 @@ import (
 )
 
 func (l *lexer) readEndTag() error {
+	// Fast path: the end tag is exactly </name> of the open element, in
+	// the buffer. One comparison checks it; anything else (blanks before
+	// '>', a mismatch, a tag cut by the buffer end) takes the careful path.
+	if l.nOpen > 0 {
+		name := l.names[l.opens[l.nOpen-1].from:l.namesLen]
+		end := l.r + 2 + len(name)
+		if end < l.w && l.buf[end] == '>' && string(l.buf[l.r+2:end]) == string(name) {
+			l.r = end + 1
+			l.pop()
+			return nil
+		}
+	}
 	i := 2
 	for ; l.r+i < l.w && l.buf[l.r+i] != '>'; i++ {
 	}
@@ -21,21 +33,14 @@ func (l *lexer) readEndTag() error {
 }
 
 func (l *lexer) closeElement(name []byte) error {
-	n := len(l.opens)
-	if n == 0 {
+	if l.nOpen == 0 {
 		return syntaxErr("unexpected end tag </%s>", name)
 	}
-	open := l.names[l.opens[n-1]:]
+	open := l.names[l.opens[l.nOpen-1].from:l.namesLen]
 	if !bytes.Equal(open, name) {
 		return syntaxErr("element <%s> closed by </%s>", open, name)
 	}
-	l.kind = tokEnd
-	l.setName(l.opens[n-1], len(l.names))
-	l.names = l.names[:l.opens[n-1]]
-	l.opens = l.opens[:n-1]
-	if n == 1 {
-		l.rootEnded = true
-	}
+	l.pop()
 	return nil
 }
 
@@ -51,8 +56,42 @@ func localName(q []byte) []byte {
 
 // readStartTag reads a start tag; '>' may appear inside quoted values.
 func (l *lexer) readStartTag() error {
-	// Fast path: most tags are short and have no attributes, so one plain
-	// scan finds their end.
+	// Fastest path: most tags are a bare name, <name> or <name/>, so one
+	// scan finds the name's end, checks its bytes and finds its prefix.
+	// Whatever else follows the name (attributes, a bad byte, the buffer
+	// end) takes the paths below, which judge the tag from its start.
+	if l.nOpen < MaxDepth && !l.rootEnded {
+		buf := l.buf[l.r+1 : l.w]
+		n, local := len(buf), 0 // the name's length, where its local part starts
+		for j, c := range buf {
+			if k := nameClass[c]; k != nameByte {
+				if k == nameColon {
+					if local == 0 {
+						local = j + 1
+					}
+					continue
+				}
+				n = j
+				break
+			}
+		}
+		i := n
+		self := i+1 < len(buf) && buf[i] == '/' && buf[i+1] == '>'
+		if self {
+			i++
+		}
+		if i < len(buf) && buf[i] == '>' && n > 0 && n <= maxNameBytes && !notNameStart[buf[0]] {
+			l.r += i + 2
+			if len(l.attrs) > 0 {
+				l.attrs = l.attrs[:0]
+			}
+			l.push(buf[:n], local)
+			l.sawRoot, l.sawDecl = true, true
+			l.pendingEnd = self
+			return nil
+		}
+	}
+	// Fast path: a tag without quotes is whole once its '>' is found.
 	for i := l.r + 1; i < l.w; i++ {
 		switch l.buf[i] {
 		case '>':
@@ -157,13 +196,14 @@ func (l *lexer) parseStartTag(tag []byte) error {
 	if l.rootEnded {
 		return syntaxErr("a second root element <%s>", name)
 	}
-	if len(l.opens) >= MaxDepth {
+	if l.nOpen >= MaxDepth {
 		return errTooDeep
 	}
-	l.opens = append(l.opens, len(l.names))
-	l.names = append(l.names, name...)
-	l.kind = tokStart
-	l.setName(l.opens[len(l.opens)-1], len(l.names))
+	local := 0
+	if i := bytes.IndexByte(name, ':'); i >= 0 {
+		local = i + 1
+	}
+	l.push(name, local)
 	l.sawRoot = true
 	l.sawDecl = true
 	l.pendingEnd = self
@@ -183,6 +223,24 @@ func validName(b []byte) bool {
 	}
 	return true
 }
+
+// nameClass sorts bytes for the start tag scan: name bytes (the bytes
+// notNameByte does not name), the prefix colon, and the rest.
+const (
+	nameByte = iota
+	nameColon
+	nameOther
+)
+
+var nameClass = func() (t [256]byte) {
+	for c := range t {
+		if notNameByte[c] {
+			t[c] = nameOther
+		}
+	}
+	t[':'] = nameColon
+	return t
+}()
 
 var notNameByte, notNameStart = func() (nb, ns [256]bool) {
 	for _, c := range []byte("<>/=\"'& \t\r\n!?") {

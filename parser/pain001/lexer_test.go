@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 // lexAll renders the token stream as "<a[attr=value]" (start), ">a" (end),
@@ -15,7 +16,11 @@ import (
 func lexAll(in string) (string, error) { return lexTokens(in, true) }
 
 func lexTokens(in string, withAttrs bool) (string, error) {
-	l := newLexer(strings.NewReader(in), false)
+	return lexReader(strings.NewReader(in), withAttrs)
+}
+
+func lexReader(r io.Reader, withAttrs bool) (string, error) {
+	l := newLexer(r, false)
 	var out []string
 	for {
 		err := l.next()
@@ -163,4 +168,45 @@ func FuzzLexer(f *testing.F) {
 			t.Fatalf("%q:\n ours %s\n  std %s", in, ours, std)
 		}
 	})
+}
+
+// FuzzLexerChunks checks that the lexer's fast paths, which only take
+// what lies whole in its buffer, agree with its careful paths: read one
+// byte at a time, nearly every token takes the careful path.
+func FuzzLexerChunks(f *testing.F) {
+	for _, s := range []string{
+		`<a>x</a>`, `<a b="1"><c/>t&amp;</a>`, "<a><![CDATA[x]]>\r\n</a>",
+		`<p:a xmlns:p="u"><p:b>1</p:b></p:a>`, `<a><b></b ></a>`, `<a:b:c><x/></a:b:c>`,
+		`<a><b//></a>`, `<a><:b>x</:b></a>`, `<a></a >`, `<a>  é  </a>`, "<a>\tx\r</a>",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		whole, err1 := lexReader(strings.NewReader(in), true)
+		bytewise, err2 := lexReader(iotest.OneByteReader(strings.NewReader(in)), true)
+		if whole != bytewise || fmt.Sprint(err1) != fmt.Sprint(err2) {
+			t.Fatalf("%q:\n whole    %s (%v)\n bytewise %s (%v)", in, whole, err1, bytewise, err2)
+		}
+	})
+}
+
+// TestLexerDelimiterAcrossReads: a "<?" that ends one read and a ">" that
+// starts the next once made readPI slice its body backwards and panic.
+func TestLexerDelimiterAcrossReads(t *testing.T) {
+	for _, in := range []string{"<a><?>x</a>", "<a><!-->x</a>", "<a><![CDATA[]]>x</a>"} {
+		whole, err1 := lexTokens(in, true)
+		bytewise, err2 := lexReader(iotest.OneByteReader(strings.NewReader(in)), true)
+		if whole != bytewise || fmt.Sprint(err1) != fmt.Sprint(err2) {
+			t.Errorf("%q: whole %s (%v), bytewise %s (%v)", in, whole, err1, bytewise, err2)
+		}
+	}
+	// The same through NewReader, at every split of a 4 KiB read.
+	for pad := 4070; pad < 4100; pad++ {
+		in := "<a>" + strings.Repeat("x", pad) + "<b/><?>x</a>"
+		if _, err := NewReader(strings.NewReader(in)); err == nil {
+			t.Errorf("pad %d: no error", pad)
+		} else {
+			mustFF01(t, err)
+		}
+	}
 }

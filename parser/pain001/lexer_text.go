@@ -22,25 +22,52 @@ func (l *lexer) readText() error {
 		}
 		// Text runs to the end of the input.
 		i = l.w - l.r
-		if len(l.opens) > 0 {
+		if l.nOpen > 0 {
 			return errTruncated
 		}
 	}
 	raw := l.buf[l.r : l.r+i]
 	l.r += i
-	if isBlank(raw) {
+	// One pass over the usually short value classifies it: blank, plain
+	// ASCII (returned as it is), or in need of decodeText.
+	var class byte
+	for _, c := range raw {
+		class |= textClass[c]
+	}
+	if class&textNonBlank == 0 {
 		return nil
 	}
-	if len(l.opens) == 0 {
+	if l.nOpen == 0 {
 		return syntaxErr("text outside the root element")
 	}
-	text, err := l.decodeText(raw)
-	if err != nil {
-		return err
+	text := raw
+	if class&textDecode != 0 {
+		if text, err = l.decodeText(raw); err != nil {
+			return err
+		}
 	}
 	l.kind, l.text = tokText, text
 	return nil
 }
+
+// textClass sorts bytes for readText: what is not an XML blank, and what
+// decodeText must look at (entities, CR, bytes of multi-byte characters).
+const (
+	textNonBlank = 1 << iota
+	textDecode
+)
+
+var textClass = func() (t [256]byte) {
+	for c := range t {
+		if !isSpace(byte(c)) {
+			t[c] = textNonBlank
+		}
+		if c == '&' || c == '\r' || c >= utf8.RuneSelf {
+			t[c] |= textDecode
+		}
+	}
+	return t
+}()
 
 func isBlank(b []byte) bool {
 	for _, c := range b {

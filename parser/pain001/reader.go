@@ -24,7 +24,6 @@ type Reader struct {
 	done     bool
 	err      error // sticky: once the file is bad it stays bad
 
-	path  []byte // scratch for collect
 	text  []byte
 	arena []byte
 }

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/paybatch/paybatch/batch"
 )
@@ -198,19 +201,27 @@ func firstOf(a, b string) string {
 // in paths. With stopAt set it returns early, stopped true, when a direct
 // child of that name opens: PmtInf's header ends at its first transaction.
 //
-// The kept texts go into one arena and become one string at the end: one
-// allocation per element read instead of one per field.
-func (r *Reader) collect(paths map[string]field, v *values, stopAt string) (stopped bool, err error) {
+// The kept texts go into one arena, where they are read to, and become
+// one string at the end: one allocation per element read instead of one
+// per field.
+func (r *Reader) collect(paths *pathNode, v *values, stopAt string) (stopped bool, err error) {
 	l := r.lex
 	base := l.depth()
-	var marks [MaxDepth + 1]int
-	var spans [numFields]span
-	// path and text in locals, not in r, through the loop: a slice stored
-	// in the heap costs a GC write barrier on every change.
-	path, text := r.path[:0], r.text[:0]
-	r.arena = r.arena[:0]
+	// nodes[rel] is where the open element rel levels below base is in
+	// paths, nil outside them; cur is the innermost open element's field.
+	var nodes [MaxDepth + 1]*pathNode
+	nodes[0] = paths
+	// tried[rel] is the child of nodes[rel] found last, where the search
+	// for the next one starts.
+	var tried [MaxDepth + 1]uint8
+	cur := fNone
+	// arena in a local, not in r, through the loop: a slice stored in the
+	// heap costs a GC write barrier on every change. arena[pend:] is the
+	// text of the innermost open element read so far.
+	arena, pend := r.arena[:0], 0
+	var spans spans
 	defer func() {
-		r.path, r.text = path, text // kept for the next element
+		r.arena = arena // kept for the next element
 		r.finish(v, &spans)
 	}()
 	total := 0
@@ -227,40 +238,51 @@ func (r *Reader) collect(paths map[string]field, v *values, stopAt string) (stop
 			if rel == 1 && stopAt != "" && string(l.local()) == stopAt {
 				return true, nil
 			}
-			marks[rel] = len(path)
-			if rel > 1 {
-				path = append(path, '/')
+			arena = arena[:pend] // text followed by an element is not kept
+			var n *pathNode
+			if parent := nodes[rel-1]; parent != nil {
+				var i int
+				n, i = parent.childFrom(l.local(), int(tried[rel-1]))
+				tried[rel-1], tried[rel] = uint8(i), 0
 			}
-			path = append(path, l.local()...)
-			text = text[:0]
+			nodes[rel] = n
+			cur = fNone
+			if n != nil {
+				cur = n.field
+			}
 			if len(l.attrs) > 0 {
-				if c := ccyOf[paths[string(path)]]; c != fNone {
+				if c := ccyOf[cur]; c != fNone {
 					for _, a := range l.attrs {
 						if string(localName(a.name)) == "Ccy" {
-							r.keep(&spans, c, a.value)
+							arena = keep(arena, &spans, c, a.value)
 						}
 					}
 				}
 			}
+			pend = len(arena)
 		case tokText:
 			total += len(l.text)
 			if total > maxTxBytes {
 				return false, errTxTooLarge
 			}
-			text = append(text, l.text...)
+			// Only the text of a kept element is ever looked at.
+			if cur != fNone {
+				arena = append(arena, l.text...)
+			}
 		case tokEnd:
 			if l.depth() < base {
 				return false, nil
 			}
 			// Only leaves have text: the lexer drops blanks between
-			// elements, so containers cost no lookup.
-			if len(text) > 0 {
-				if f, ok := paths[string(path)]; ok {
-					r.keep(&spans, f, text)
-				}
+			// elements, so containers cost nothing here.
+			if len(arena) > pend {
+				arena = r.keepRead(arena, pend, &spans, cur)
 			}
-			path = path[:marks[l.depth()-base+1]]
-			text = text[:0]
+			pend = len(arena)
+			cur = fNone
+			if n := nodes[l.depth()-base]; n != nil {
+				cur = n.field
+			}
 		}
 	}
 }
@@ -268,39 +290,99 @@ func (r *Reader) collect(paths map[string]field, v *values, stopAt string) (stop
 // span is a field's text in the arena.
 type span struct{ from, to int }
 
-// keep stores a field's text: the first non-blank one wins, except for
-// joined fields, which collect every occurrence separated by a space.
-func (r *Reader) keep(spans *[numFields]span, f field, text []byte) {
-	text = bytes.TrimSpace(text)
-	sp := &spans[f]
-	switch {
-	case len(text) == 0:
-		return
-	case sp.to == 0:
-	case !joined[f]:
-		return
-	case sp.to == len(r.arena):
-		r.arena = append(append(r.arena, ' '), text...)
-		sp.to = len(r.arena)
-		return
-	default:
-		// Not at the arena's end: move the earlier text behind it.
-		from := len(r.arena)
-		r.arena = append(r.arena, r.arena[sp.from:sp.to]...)
-		r.arena = append(append(r.arena, ' '), text...)
-		*sp = span{from, len(r.arena)}
-		return
-	}
-	from := len(r.arena)
-	r.arena = append(r.arena, text...)
-	*sp = span{from, len(r.arena)}
+// spans are the fields of one element read so far; set has a bit for
+// each one kept, so that finish visits only those.
+type spans struct {
+	at  [numFields]span
+	set uint64
 }
 
-func (r *Reader) finish(v *values, spans *[numFields]span) {
+// numFields must fit spans.set.
+var _ [64 - numFields]struct{}
+
+// keepRead keeps arena[from:], the text just read, as field f's (see
+// keep), where it lies when it is the field's first.
+func (r *Reader) keepRead(arena []byte, from int, spans *spans, f field) []byte {
+	a, b := trimBounds(arena[from:])
+	sp := &spans.at[f]
+	switch {
+	case a == b, sp.to != 0 && !joined[f]:
+		return arena[:from]
+	case sp.to == 0:
+		*sp = span{from + a, from + b}
+		spans.set |= 1 << f
+		return arena[:from+b]
+	}
+	// A joined field's next occurrence: rare enough for keep's way.
+	r.text = append(r.text[:0], arena[from+a:from+b]...)
+	return keep(arena[:from], spans, f, r.text)
+}
+
+// keep appends a field's text to arena: the first non-blank one wins,
+// except for joined fields, which collect every occurrence separated by a
+// space.
+func keep(arena []byte, spans *spans, f field, text []byte) []byte {
+	a, b := trimBounds(text)
+	if a == b {
+		return arena
+	}
+	text = text[a:b]
+	sp := &spans.at[f]
+	spans.set |= 1 << f
+	switch {
+	case sp.to == 0:
+	case !joined[f]:
+		return arena
+	case sp.to == len(arena):
+		arena = append(append(arena, ' '), text...)
+		sp.to = len(arena)
+		return arena
+	default:
+		// Not at the arena's end: move the earlier text behind it.
+		from := len(arena)
+		arena = append(arena, arena[sp.from:sp.to]...)
+		arena = append(append(arena, ' '), text...)
+		*sp = span{from, len(arena)}
+		return arena
+	}
+	from := len(arena)
+	arena = append(arena, text...)
+	*sp = span{from, len(arena)}
+	return arena
+}
+
+// trimBounds returns where bytes.TrimSpace(b) lies in b, without its
+// work for the usual value, one that starts and ends with an ASCII
+// character that is not a blank.
+func trimBounds(b []byte) (from, to int) {
+	if len(b) > 0 && !maybeSpace[b[0]] && !maybeSpace[b[len(b)-1]] {
+		return 0, len(b)
+	}
+	left := bytes.TrimLeftFunc(b, unicode.IsSpace)
+	from = len(b) - len(left)
+	return from, from + len(bytes.TrimRightFunc(left, unicode.IsSpace))
+}
+
+// maybeSpace marks the ASCII blanks bytes.TrimSpace removes and every
+// byte of a multi-byte character, which may be a Unicode blank.
+var maybeSpace = func() (t [256]bool) {
+	for _, c := range []byte("\t\n\v\f\r ") {
+		t[c] = true
+	}
+	for c := utf8.RuneSelf; c < len(t); c++ {
+		t[c] = true
+	}
+	return t
+}()
+
+func (r *Reader) finish(v *values, spans *spans) {
+	if spans.set == 0 {
+		return
+	}
 	all := string(r.arena)
-	for f, sp := range spans {
-		if sp.to > 0 {
-			v[f] = all[sp.from:sp.to]
-		}
+	for set := spans.set; set != 0; set &= set - 1 {
+		f := bits.TrailingZeros64(set)
+		sp := spans.at[f]
+		v[f] = all[sp.from:sp.to]
 	}
 }
