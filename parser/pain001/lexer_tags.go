@@ -48,6 +48,9 @@ func localName(q []byte) []byte {
 	// Names are short: a plain loop beats IndexByte's call overhead.
 	for i, c := range q {
 		if c == ':' {
+			if i == 0 || i == len(q)-1 {
+				return q // no prefix: the colon is part of the name
+			}
 			return q[i+1:]
 		}
 	}
@@ -81,6 +84,9 @@ func (l *lexer) readStartTag() error {
 			i++
 		}
 		if i < len(buf) && buf[i] == '>' && n > 0 && n <= maxNameBytes && !notNameStart[buf[0]] {
+			if local == 1 || local == n {
+				local = 0 // ":x" or "x:" has no prefix: the colon is part of the name
+			}
 			l.r += i + 2
 			if len(l.attrs) > 0 {
 				l.attrs = l.attrs[:0]
@@ -199,8 +205,10 @@ func (l *lexer) parseStartTag(tag []byte) error {
 	if l.nOpen >= MaxDepth {
 		return errTooDeep
 	}
+	// A prefix and a local part both non-empty, or no prefix at all, as
+	// encoding/xml reads names.
 	local := 0
-	if i := bytes.IndexByte(name, ':'); i >= 0 {
+	if i := bytes.IndexByte(name, ':'); i > 0 && i < len(name)-1 {
 		local = i + 1
 	}
 	l.push(name, local)
