@@ -1,8 +1,11 @@
 package main
 
 import (
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -44,6 +47,21 @@ func TestDaemonDemo(t *testing.T) {
 			d.waitFor(file+" final report", func() bool { return daemonTestExists(filepath.Join(outbox, id+".final.pain002.xml")) })
 		}
 	}
+	// The daemon pointed the sandboxes' webhooks at its own HTTP server,
+	// and they arrived signed and moved payments on.
+	m := regexp.MustCompile(`HTTP on (http://\S+)`).FindStringSubmatch(d.stdout.String())
+	if m == nil {
+		t.Fatalf("no HTTP address in the start-up message:\n%s", d.stdout.String())
+	}
+	d.waitFor("webhooks received", func() bool {
+		resp, err := http.Get(m[1] + "/metrics")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		text, _ := io.ReadAll(resp.Body)
+		return regexp.MustCompile(`paybatch_webhooks_total\{provider="\w+",result="refreshed"\} [1-9]`).Match(text)
+	})
 	if code := d.stop(); code != 0 {
 		t.Errorf("exit code %d, want 0", code)
 	}
