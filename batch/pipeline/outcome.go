@@ -171,10 +171,14 @@ func (p *Pipeline) acknowledge(ctx context.Context, b *store.BatchRecord) (*Outc
 	}
 	p.o.Log.Info("batch released to dispatch", "batch", b.ID, "valid", b.Valid, "invalid", b.Invalid)
 	p.o.Wake()
-	// A batch with nothing to send is complete at once.
+	// A batch with nothing to send is complete at once (and one whose
+	// payments the engine finished already, racing us, may be too). The
+	// batch is stored, acknowledged and released, so a final report that
+	// cannot be written now fails completion, not the ingest: Complete is
+	// retried by the daemon's completion loop and by process's wait.
 	paths, err := p.Complete(ctx, b.ID, false)
 	if err != nil {
-		return nil, err
+		p.o.Log.Warn("final report not written yet; completion retries it", "batch", b.ID, "err", err)
 	}
 	out.Reports = append(out.Reports, paths...)
 	return out, nil

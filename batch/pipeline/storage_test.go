@@ -226,3 +226,31 @@ func TestStorageUnwritableOutboxFolder(t *testing.T) {
 	out := h.ingest(path)
 	h.waitFinal(out.BatchID)
 }
+
+// A batch with nothing to send is completed by Ingest itself; when its
+// final report cannot be written, the batch is still acknowledged and
+// Ingest succeeds (the file must not be retried as if unread), and
+// completion writes the report once the disk is back.
+func TestStorageFinalOfEmptyBatchRetriedByCompletion(t *testing.T) {
+	h := newHarness(t, nil)
+	ob := h.flaky(".final.")
+	path := writeFile(t, t.TempDir(), "bad.csv", "end_to_end_id,amount,currency,creditor_name,creditor_iban\nE1,10.00,EUR,Bob,DE00370400440532013000\n")
+	out, err := h.pipe.Ingest(context.Background(), Input{Path: path, Name: "bad.csv", Source: "test"})
+	if err != nil {
+		t.Fatalf("ingest: %v; the final report's failure must not fail the ingest", err)
+	}
+	if out.Failed() || out.Valid != 0 || out.Invalid != 1 || h.countOutbox(".ack", ".pain002") != 1 {
+		t.Fatalf("outcome %+v, outbox %v", out, h.outboxFiles())
+	}
+	b, _ := h.store.GetBatch(context.Background(), out.BatchID)
+	if b.Stage != store.StageDispatching || h.countOutbox(".final", "") != 0 {
+		t.Fatalf("stage %s, outbox %v: nothing final before the report exists", b.Stage, h.outboxFiles())
+	}
+	ob.heal()
+	if err := h.pipe.CompleteAll(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ = h.store.GetBatch(context.Background(), out.BatchID); b.Stage != store.StageFinal || h.countOutbox(".final", ".pain002") != 1 {
+		t.Fatalf("after the disk healed: stage %s, outbox %v", b.Stage, h.outboxFiles())
+	}
+}
