@@ -63,17 +63,7 @@ func BenchmarkCSVParse(b *testing.B) {
 			b.Fatalf("%d payments", n)
 		}
 	}
-	reportCPU(b, cputime.Now()-cpu)
-}
-
-// reportCPU reports the process CPU time per iteration: on a shared
-// machine it varies far less than ns/op.
-func reportCPU(b *testing.B, cpu time.Duration) float64 {
-	perOp := float64(cpu.Nanoseconds()) / float64(b.N)
-	if perOp > 0 {
-		b.ReportMetric(perOp/1e6, "cpu-ms/op")
-	}
-	return perOp
+	cputime.Report(b, cputime.Now()-cpu)
 }
 
 // BenchmarkCSVParseValidate is what ingesting the file costs before the
@@ -122,7 +112,7 @@ func BenchmarkCSVParseValidate(b *testing.B) {
 		}
 		cpu += cputime.Now() - c
 	}
-	reportCPU(b, cpu)
+	cputime.Report(b, cpu)
 	b.ReportMetric(float64(b.Elapsed())/float64(floor), "x-encoding-csv")
 	if floorCPU > 0 {
 		b.ReportMetric(float64(cpu)/float64(floorCPU), "cpu-x-encoding-csv")
@@ -136,7 +126,7 @@ func BenchmarkEncodingCSV(b *testing.B) {
 	for b.Loop() {
 		readEncodingCSV(b, path)
 	}
-	reportCPU(b, cputime.Now()-cpu)
+	cputime.Report(b, cputime.Now()-cpu)
 }
 
 func readEncodingCSV(b *testing.B, path string) {

@@ -115,17 +115,7 @@ func BenchmarkParse100k(b *testing.B) {
 		}
 		f.Close()
 	}
-	reportCPU(b, cputime.Now()-cpu)
-}
-
-// reportCPU reports the process CPU time per iteration: on a shared
-// machine it varies far less than ns/op.
-func reportCPU(b *testing.B, cpu time.Duration) float64 {
-	perOp := float64(cpu.Nanoseconds()) / float64(b.N)
-	if perOp > 0 {
-		b.ReportMetric(perOp/1e6, "cpu-ms/op")
-	}
-	return perOp
+	cputime.Report(b, cputime.Now()-cpu)
 }
 
 // BenchmarkParseValidate100k is what ingesting a file costs before the
@@ -152,7 +142,7 @@ func BenchmarkParseValidate100k(b *testing.B) {
 		parseValidate(b, f, n)
 		f.Close()
 	}
-	cpuPerOp := reportCPU(b, cputime.Now()-cpu)
+	cpuPerOp := cputime.Report(b, cputime.Now()-cpu)
 	perOp := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 	b.ReportMetric(moov/perOp, "x-faster-than-moov")
 	if cpuPerOp > 0 {
@@ -220,7 +210,7 @@ func BenchmarkMoovDecode100k(b *testing.B) {
 	for b.Loop() {
 		moovDecode(b, path, n)
 	}
-	reportCPU(b, cputime.Now()-cpu)
+	cputime.Report(b, cputime.Now()-cpu)
 }
 
 // BenchmarkParse1M streams a generated million-payment file (never on disk,
