@@ -4,7 +4,7 @@ BIN       := bin/paybatch
 PKGS      := ./...
 FUZZTIME  ?= 20s
 
-.PHONY: all build run test test-deps bench fuzz lint clean
+.PHONY: all build run test test-deps race bench fuzz lint clean
 
 all: build
 
@@ -24,6 +24,10 @@ test: test-deps
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	$(GO) vet $(PKGS)
 	$(GO) test -shuffle=on -timeout 9m $(PKGS)
+
+# The suite under the race detector (a few minutes on two cores).
+race: test-deps
+	$(GO) test -race -timeout 20m $(PKGS)
 
 # All benchmarks, or those matching BENCH (e.g. make bench BENCH=Dispatch).
 # The load runs (BenchmarkLoad1M: a 1M-payment pain.001 through the whole
