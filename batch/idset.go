@@ -41,6 +41,25 @@ func (s *idSet) add(h1, h2 uint64) bool {
 	}
 }
 
+// maxExpectedIDs bounds how many ids a Validator reserves room for on a
+// file's word: 2^18 ids, an 8 MiB table.
+const maxExpectedIDs = 1 << 18
+
+// reserve sizes an empty set for n ids without growing on the way (a
+// table at most half full, so 2n slots rounded up to a power of two).
+func (s *idSet) reserve(n int) {
+	if n <= 0 || s.n > 0 {
+		return
+	}
+	size := 1024
+	for size < 2*n {
+		size *= 2
+	}
+	if size > len(s.slots) {
+		s.slots = make([]idSlot, size)
+	}
+}
+
 func (s *idSet) grow() {
 	old := s.slots
 	s.slots = make([]idSlot, max(1024, 2*len(old)))

@@ -37,3 +37,33 @@ func TestIDSet(t *testing.T) {
 		t.Fatalf("%d pairs in %d slots, want %d at most half full", s.n, len(s.slots), len(want))
 	}
 }
+
+// reserve sizes the table once for the ids announced, so adding them never
+// grows it; more than announced still grows; a lying file gets at most
+// maxExpectedIDs reserved through NewValidator.
+func TestIDSetReserve(t *testing.T) {
+	var s idSet
+	s.reserve(100_000)
+	if len(s.slots) != 1<<18 {
+		t.Fatalf("reserved %d slots for 100000 ids, want %d", len(s.slots), 1<<18)
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 100_000 {
+		if s.add(r.Uint64()|1, r.Uint64()) {
+			t.Fatal("a fresh pair reported as seen")
+		}
+	}
+	if len(s.slots) != 1<<18 {
+		t.Fatalf("grew to %d slots for the 100000 ids reserved", len(s.slots))
+	}
+	for range 40_000 {
+		s.add(r.Uint64()|1, r.Uint64())
+	}
+	if len(s.slots) != 1<<19 || 2*s.n > len(s.slots) {
+		t.Fatalf("%d ids in %d slots after more than reserved", s.n, len(s.slots))
+	}
+	v := NewValidator(ValidateOptions{ExpectedPayments: 1 << 40})
+	if len(v.seen.slots) != 2*maxExpectedIDs {
+		t.Fatalf("a file claiming 2^40 payments reserved %d slots, want %d", len(v.seen.slots), 2*maxExpectedIDs)
+	}
+}

@@ -31,6 +31,12 @@ type ValidateOptions struct {
 	Lenient           bool      // CSV/XLSX: normalise IBAN/BIC spacing and case before checking
 	RequireEndToEndID bool      // FF08 when missing (CSV/XLSX: it is the idempotency anchor)
 	Today             time.Time // for noting past execution dates; zero means no note
+	// ExpectedPayments is how many payments the file says it holds (a
+	// pain.001's NbOfTxs), or 0. The duplicate check is sized for that
+	// many up front, up to maxExpectedIDs, instead of growing to it: a
+	// claim is not trusted beyond that, so a file that lies costs at
+	// most a few MB before its first payment.
+	ExpectedPayments int
 }
 
 // Stats summarise the payments a Validator has seen.
@@ -88,6 +94,7 @@ func NewValidator(opts ValidateOptions) *Validator {
 		seed2:  maphash.MakeSeed(),
 		blocks: make(map[*PaymentInfo]*blockTotals),
 	}
+	v.seen.reserve(min(opts.ExpectedPayments, maxExpectedIDs))
 	if !opts.Today.IsZero() {
 		y, m, d := opts.Today.Date()
 		v.today = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)

@@ -167,6 +167,7 @@ func (p *Pipeline) load(ctx context.Context, b *store.BatchRecord, r parser.Read
 		Lenient:           tabular,
 		RequireEndToEndID: tabular,
 		Today:             p.today(),
+		ExpectedPayments:  b.Header.NbOfTxs,
 	})
 	chunk := make([]*batch.Dispatch, 0, p.o.ChunkSize)
 	// Blocks are stored before the payments that refer to them.

@@ -108,7 +108,7 @@ func validateFile(path string) (*validateResult, error) {
 	h := r.Header()
 	res.Format, res.MsgID = h.Format, h.MsgID
 	tabular := h.Format == "csv" || h.Format == "xlsx"
-	v := batch.NewValidator(batch.ValidateOptions{Lenient: tabular, RequireEndToEndID: tabular})
+	v := batch.NewValidator(batch.ValidateOptions{Lenient: tabular, RequireEndToEndID: tabular, ExpectedPayments: h.NbOfTxs})
 	for {
 		p, err := r.Next()
 		if errors.Is(err, io.EOF) {

@@ -155,7 +155,9 @@ func parseValidate(b *testing.B, r io.Reader, n int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	v := batch.NewValidator(batch.ValidateOptions{Today: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)})
+	// As the pipeline does: the duplicate check sized by the file's NbOfTxs.
+	v := batch.NewValidator(batch.ValidateOptions{Today: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC),
+		ExpectedPayments: rd.Header().NbOfTxs})
 	got := 0
 	for {
 		p, err := rd.Next()
