@@ -61,8 +61,10 @@ func localName(q []byte) []byte {
 func (l *lexer) readStartTag() error {
 	// Fastest path: most tags are a bare name, <name> or <name/>, so one
 	// scan finds the name's end, checks its bytes and finds its prefix.
-	// Whatever else follows the name (attributes, a bad byte, the buffer
-	// end) takes the paths below, which judge the tag from its start.
+	// Blanks after the name lead to simpleAttrs, for simple attributes.
+	// Whatever else follows (a bad byte, the buffer end, attributes that
+	// are not simple) takes the paths below, which judge the tag from its
+	// start.
 	if l.nOpen < MaxDepth && !l.rootEnded {
 		buf := l.buf[l.r+1 : l.w]
 		n, local := len(buf), 0 // the name's length, where its local part starts
@@ -83,13 +85,20 @@ func (l *lexer) readStartTag() error {
 		if self {
 			i++
 		}
-		if i < len(buf) && buf[i] == '>' && n > 0 && n <= maxNameBytes && !notNameStart[buf[0]] {
+		ok := i < len(buf) && buf[i] == '>'
+		bare := ok
+		if !ok && i < len(buf) && isSpace(buf[i]) && n > 0 && n <= maxNameBytes && !notNameStart[buf[0]] {
+			// The name is followed by blanks, and maybe attributes: one
+			// scan takes simple ones (<InstdAmt Ccy="EUR"> once a payment).
+			i, self, ok = l.simpleAttrs(buf, n)
+		}
+		if ok && n > 0 && n <= maxNameBytes && !notNameStart[buf[0]] {
 			if local == 1 || local == n {
 				local = 0 // ":x" or "x:" has no prefix: the colon is part of the name
 			}
 			l.r += i + 2
-			if len(l.attrs) > 0 {
-				l.attrs = l.attrs[:0]
+			if bare && len(l.attrs) > 0 {
+				l.attrs = l.attrs[:0] // simpleAttrs set them otherwise
 			}
 			l.push(buf[:n], local)
 			l.sawRoot, l.sawDecl = true, true
@@ -140,6 +149,79 @@ func (l *lexer) readStartTag() error {
 		}
 		i++
 	}
+}
+
+// simpleAttrs reads the rest of a start tag whose name is buf[:j] and
+// followed by a blank, when that rest is simple: attributes name="value"
+// or name='value' each after blanks, values without '&', '<' or invalid
+// UTF-8, then blanks and '>' or "/>", all of it in buf. It sets l.attrs
+// as parseStartTag would and reports where the closing '>' is and whether
+// the tag closes itself. Anything else, including everything the careful
+// path refuses, reports !ok and leaves the tag to that path, which judges
+// it from its start.
+func (l *lexer) simpleAttrs(buf []byte, j int) (end int, self, ok bool) {
+	l.attrs = l.attrs[:0]
+	for {
+		k := j
+		for k < len(buf) && isSpace(buf[k]) {
+			k++
+		}
+		if k == len(buf) {
+			break
+		}
+		switch buf[k] {
+		case '>':
+			return k, false, true
+		case '/':
+			if k+1 < len(buf) && buf[k+1] == '>' {
+				return k + 1, true, true
+			}
+		}
+		if k == j || notNameStart[buf[k]] {
+			break // no blank before the attribute, or no name
+		}
+		s := k
+		for k < len(buf) && nameClass[buf[k]] != nameOther {
+			k++
+		}
+		name := buf[s:k]
+		for k < len(buf) && isSpace(buf[k]) {
+			k++
+		}
+		if k == len(buf) || buf[k] != '=' {
+			break
+		}
+		k++
+		for k < len(buf) && isSpace(buf[k]) {
+			k++
+		}
+		if k == len(buf) || buf[k] != '"' && buf[k] != '\'' {
+			break
+		}
+		q := buf[k]
+		k++
+		s = k
+		var hi byte
+		for k < len(buf) {
+			c := buf[k]
+			if c == q || c == '&' || c == '<' {
+				break
+			}
+			hi |= c
+			k++
+		}
+		if k == len(buf) || buf[k] != q {
+			break
+		}
+		val := buf[s:k]
+		if hi >= utf8.RuneSelf && !utf8.Valid(val) {
+			break
+		}
+		l.attrs = append(l.attrs, attr{name: name, value: val})
+		j = k + 1
+	}
+	l.attrs = l.attrs[:0]
+	return 0, false, false
 }
 
 func (l *lexer) parseStartTag(tag []byte) error {

@@ -58,6 +58,8 @@ func TestLexer(t *testing.T) {
 		{in: `<a x='1' y = "a>b">t</a>`, want: `<a[x=1][y=a>b] 't' >a`},
 		{in: `<a>&lt;&gt;&amp;&apos;&quot;&#65;&#x42;</a>`, want: `<a '<>&'"AB' >a`},
 		{in: `<a b="&amp;x"/>`, want: `<a[b=&x] >a`},
+		{in: `<a b = '1'  c="x'y" ><d/><e f=""/></a>`, want: `<a[b=1][c=x'y] <d >d <e[f=] >e >a`},
+		{in: `<a b="1" b="2" />`, want: `<a[b=1][b=2] >a`},
 		{in: "<a>l1\r\nl2\rl3</a>", want: "<a 'l1\nl2\nl3' >a"},
 		{in: `<a><![CDATA[<not> & markup]]></a>`, want: `<a '<not> & markup' >a`},
 		{in: `<a>x<!-- y -->z</a>`, want: `<a 'x' 'z' >a`},
@@ -149,10 +151,21 @@ func stdTokens(in string) (string, error) {
 	}
 }
 
+// attrSeeds are start tags with attributes, simple ones (which
+// simpleAttrs takes) and not (which it leaves to parseStartTag).
+var attrSeeds = []string{
+	`<a><InstdAmt Ccy="EUR">1.00</InstdAmt></a>`, `<a b='1'/>`, `<a b = "1" c='2'  d="3" >x</a>`,
+	"<a\tb\r\n=\n'1'\t/>", `<a xmlns="urn:x" xmlns:p="urn:p"><p:b p:c="1"/></a>`,
+	`<a b="&amp;&#65;"/>`, `<a b="x>y"/>`, `<a b=""/>`, `<a b=''></a>`, `<a b="1/>`, `<a b='1"/>`,
+	`<a b="1" b="2"/>`, `<a b="1"c="2"/>`, `<a b/>`, `<a b="<"/>`, `<a b="1" / >`, `<a />`, `<a >t</a>`,
+	`<a b="é\xff"/>`, `<a b="é"/>`, `<a :b="1" b:="2"/>`, `<a 1b="1"/>`, `<a b=1/>`, `<a b="1"/><c d="2"/>`,
+	`<a b="1"><c/><d e="2"></d></a>`, `<a b="1" x`, `<a b="1"`,
+}
+
 // FuzzLexer checks the lexer against encoding/xml: where both accept a
 // document, they must see the same elements and text.
 func FuzzLexer(f *testing.F) {
-	for _, s := range []string{`<a>x</a>`, `<a b="1"><c/>t&amp;</a>`, "<a><![CDATA[x]]>\r\n</a>", `<p:a xmlns:p="u"><p:b>1</p:b></p:a>`} {
+	for _, s := range append([]string{`<a>x</a>`, `<a b="1"><c/>t&amp;</a>`, "<a><![CDATA[x]]>\r\n</a>", `<p:a xmlns:p="u"><p:b>1</p:b></p:a>`}, attrSeeds...) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
@@ -174,11 +187,11 @@ func FuzzLexer(f *testing.F) {
 // what lies whole in its buffer, agree with its careful paths: read one
 // byte at a time, nearly every token takes the careful path.
 func FuzzLexerChunks(f *testing.F) {
-	for _, s := range []string{
+	for _, s := range append([]string{
 		`<a>x</a>`, `<a b="1"><c/>t&amp;</a>`, "<a><![CDATA[x]]>\r\n</a>",
 		`<p:a xmlns:p="u"><p:b>1</p:b></p:a>`, `<a><b></b ></a>`, `<a:b:c><x/></a:b:c>`,
 		`<a><b//></a>`, `<a><:b>x</:b></a>`, `<a></a >`, `<a>  é  </a>`, "<a>\tx\r</a>",
-	} {
+	}, attrSeeds...) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
