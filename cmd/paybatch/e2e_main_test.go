@@ -254,6 +254,21 @@ var processResultKeys = []string{"index", "end_to_end_id", "provider", "provider
 
 // decodeProcess parses the JSON lines of `process --json`, checking that
 // every contract field is present with the right JSON type.
+// processOne runs `paybatch process --json --timeout timeout file` in dir,
+// fails the test unless it exits with want, and returns its one JSON line.
+func processOne(tb testing.TB, dir, cfg, timeout, file string, want int) processJSON {
+	tb.Helper()
+	res := runPB(tb, dir, nil, 2*time.Minute, "process", "--config", cfg, "--json", "--timeout", timeout, file)
+	if res.code != want {
+		tb.Fatalf("process %s: exit %d, want %d\nstdout: %s\nstderr: %s", filepath.Base(file), res.code, want, res.stdout, res.stderr)
+	}
+	outs := decodeProcess(tb, res.stdout)
+	if len(outs) != 1 {
+		tb.Fatalf("%d JSON lines, want 1:\n%s", len(outs), res.stdout)
+	}
+	return outs[0]
+}
+
 func decodeProcess(tb testing.TB, stdout string) []processJSON {
 	tb.Helper()
 	var out []processJSON

@@ -67,15 +67,7 @@ func TestE2EProcessMixedAllProviders(t *testing.T) {
 	rows := mixedBatch()
 	file := writeMixed(t, dir, rows)
 
-	res := runPB(t, dir, nil, 2*time.Minute, "process", "--config", cfg, "--json", "--timeout", "90s", file)
-	if res.code != exitRejected {
-		t.Fatalf("exit %d, want 1 (some rejected)\nstdout: %s\nstderr: %s", res.code, res.stdout, res.stderr)
-	}
-	outs := decodeProcess(t, res.stdout)
-	if len(outs) != 1 {
-		t.Fatalf("%d JSON lines, want 1:\n%s", len(outs), res.stdout)
-	}
-	out := outs[0]
+	out := processOne(t, dir, cfg, "90s", file, exitRejected)
 	if out.File != file || out.Format != "csv" || out.BatchID == "" || out.GroupStatus != "PART" {
 		t.Errorf("header: file %q format %q batch %q group %q; want %q csv PART", out.File, out.Format, out.BatchID, out.GroupStatus, file)
 	}
@@ -184,11 +176,7 @@ func TestE2EProcessExitCodes(t *testing.T) {
 			{"OK-3", "12.00", "EUR", "Erika Mustermann", ibanDE, bicDE, "ok", "p100", "u-1001"},
 			{"OK-4", "13.00", "EUR", "Erika Mustermann", ibanFR, bicFR, "ok", "smoney", ""},
 		})
-		res := runPB(t, dir, nil, 2*time.Minute, "process", "--config", cfg, "--json", "--timeout", "90s", file)
-		if res.code != exitOK {
-			t.Fatalf("exit %d, want 0\n%s\n%s", res.code, res.stdout, res.stderr)
-		}
-		out := decodeProcess(t, res.stdout)[0]
+		out := processOne(t, dir, cfg, "90s", file, exitOK)
 		if out.GroupStatus != "ACSC" || out.Settled != 4 || out.Rejected != 0 || out.Pending != 0 {
 			t.Fatalf("got %+v", out)
 		}
@@ -206,11 +194,7 @@ func TestE2EProcessExitCodes(t *testing.T) {
 			{"PD-OK", "10.00", "EUR", "Erika Mustermann", ibanDE, bicDE, "ok", "solaris", ""},
 			{"PD-54", "10.54", "EUR", "Erika Mustermann", ibanDE, bicDE, "stays pending", "solaris", ""},
 		})
-		res := runPB(t, dir, nil, 2*time.Minute, "process", "--config", cfg, "--json", "--timeout", "3s", file)
-		if res.code != exitTimeout {
-			t.Fatalf("exit %d, want 3\n%s\n%s", res.code, res.stdout, res.stderr)
-		}
-		out := decodeProcess(t, res.stdout)[0]
+		out := processOne(t, dir, cfg, "3s", file, exitTimeout)
 		if out.Pending != 1 || out.Settled != 1 {
 			t.Errorf("counts: %+v", out)
 		}
@@ -285,11 +269,7 @@ func TestE2EDuplicateSendsNothing(t *testing.T) {
 		{"DUP-1", "10.00", "EUR", "Erika Mustermann", ibanDE, bicDE, "ok", "solaris", ""},
 		{"DUP-2", "11.00", "EUR", "Erika Mustermann", ibanFR, bicFR, "ok", "smoney", ""},
 	})
-	res := runPB(t, dir, nil, 2*time.Minute, "process", "--config", cfg, "--json", "--timeout", "90s", file)
-	if res.code != exitOK {
-		t.Fatalf("first run: exit %d\n%s\n%s", res.code, res.stdout, res.stderr)
-	}
-	first := decodeProcess(t, res.stdout)[0]
+	first := processOne(t, dir, cfg, "90s", file, exitOK)
 	before := len(sb.ledger(t))
 	if before != 2 {
 		t.Fatalf("ledger after the first run: %d entries, want 2", before)
@@ -405,11 +385,7 @@ func TestE2EWholeFileRejected(t *testing.T) {
 	}
 	file := filepath.Join(dir, "am18.xml")
 	os.WriteFile(file, []byte(strings.Replace(string(src), "<NbOfTxs>10</NbOfTxs>", "<NbOfTxs>11</NbOfTxs>", 1)), 0o600)
-	res := runPB(t, dir, nil, 2*time.Minute, "process", "--config", cfg, "--json", "--timeout", "30s", file)
-	if res.code != exitRejected {
-		t.Fatalf("exit %d, want 1\n%s\n%s", res.code, res.stdout, res.stderr)
-	}
-	out := decodeProcess(t, res.stdout)[0]
+	out := processOne(t, dir, cfg, "30s", file, exitRejected)
 	if out.GroupStatus != "RJCT" || out.Payments != 10 || out.Rejected != 10 || out.Settled != 0 {
 		t.Errorf("%+v", out)
 	}

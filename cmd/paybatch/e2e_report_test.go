@@ -53,12 +53,9 @@ func TestE2EStatusAndReport(t *testing.T) {
 	cfg := e2eConfig(t, dir, sb.URL, "")
 	rows := mixedBatch()
 	file := writeMixed(t, dir, rows)
-	res := runPB(t, dir, nil, 2*time.Minute, "process", "--config", cfg, "--json", "--timeout", "90s", file)
-	if res.code != exitRejected {
-		t.Fatalf("process: exit %d\n%s\n%s", res.code, res.stdout, res.stderr)
-	}
-	id := decodeProcess(t, res.stdout)[0].BatchID
-	for _, p := range decodeProcess(t, res.stdout)[0].Reports {
+	processed := processOne(t, dir, cfg, "90s", file, exitRejected)
+	id := processed.BatchID
+	for _, p := range processed.Reports {
 		if strings.HasSuffix(p, ".xml") {
 			if !filepath.IsAbs(p) {
 				p = filepath.Join(dir, p)
