@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
@@ -136,11 +135,3 @@ func (s *Store) rebind(q string) string { return s.db.Rebind(q) }
 
 // nowUTC is the injected clock's time, in UTC, as stored.
 func (s *Store) nowUTC() time.Time { return s.now().UTC() }
-
-// notFound turns sql.ErrNoRows into ErrNotFound with context.
-func notFound(err error, what string) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%s: %w", what, ErrNotFound)
-	}
-	return fmt.Errorf("%s: %w", what, err)
-}

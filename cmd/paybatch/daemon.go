@@ -69,13 +69,12 @@ func runDaemon(ctx context.Context, cfg *Config, log *slog.Logger, o daemonOptio
 	}
 	defer a.Close()
 
-	ls, err := takeLease(ctx, a.store, cfg.Database, log)
+	ls, err := a.holdLease(ctx)
 	if err != nil {
 		return fail(err)
 	}
 	// Released even when interrupted: the next start should not wait.
 	defer ls.release(ctx)
-	a.clearStaging()
 
 	d := &daemon{a: a, log: log, sources: map[string]intake.Source{}, slots: make(chan struct{}, fileWorkers)}
 	for _, w := range ws {

@@ -140,16 +140,6 @@ func (s *extSandbox) fault(tb testing.TB, f map[string]any) {
 	}
 }
 
-func (s *extSandbox) clearFaults(tb testing.TB) {
-	tb.Helper()
-	req, _ := http.NewRequest(http.MethodDelete, s.URL+"/_sandbox/faults", nil)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	resp.Body.Close()
-}
-
 // e2eConfig is a test config in dir against the sandbox at url (every
 // provider type, short dispatch timings so reconciliation happens within a
 // test). extra is appended verbatim.

@@ -130,9 +130,14 @@ func (l *lease) release(ctx context.Context) {
 	l.file.Close()
 }
 
-// clearStaging removes the temporary copies an ingest killed mid-copy left
-// behind. Only the lease holder may: another process's copies would go too.
-func (a *app) clearStaging() {
+// holdLease takes the database's lease for this app, then removes the
+// temporary copies an ingest killed mid-copy left behind: only the lease
+// holder may, since another process's copies in progress would go too.
+func (a *app) holdLease(ctx context.Context) (*lease, error) {
+	ls, err := takeLease(ctx, a.store, a.cfg.Database, a.log)
+	if err != nil {
+		return nil, err
+	}
 	n, err := a.pipe.RemoveStaging()
 	if err != nil {
 		a.log.Warn("could not remove copies left by an interrupted ingest", "err", err)
@@ -140,4 +145,5 @@ func (a *app) clearStaging() {
 	if n > 0 {
 		a.log.Info("removed copies left by an interrupted ingest", "files", n)
 	}
+	return ls, nil
 }

@@ -71,13 +71,12 @@ func runProcess(ctx context.Context, args []string) int {
 	defer a.Close()
 	// The same lease as the daemon: a process run beside a daemon, or a
 	// second cron run still going, would dispatch the same batches.
-	ls, err := takeLease(ctx, a.store, cfg.Database, log)
+	ls, err := a.holdLease(ctx)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "paybatch process:", err)
 		return exitUsage
 	}
 	defer ls.release(ctx)
-	a.clearStaging()
 	ctx, cancelWork := context.WithCancel(ctx)
 	leaseCtx := ctx // ctx is replaced below; the renewals stop with this one
 	var lostLease atomic.Bool

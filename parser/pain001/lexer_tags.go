@@ -44,17 +44,22 @@ func (l *lexer) closeElement(name []byte) error {
 	return nil
 }
 
-func localName(q []byte) []byte {
+func localName(q []byte) []byte { return q[localStart(q):] }
+
+// localStart is where the local part of the name q starts: after its
+// first colon when a prefix and a local part are both non-empty, else 0
+// (":x" and "x:" have no prefix), as encoding/xml reads names.
+func localStart(q []byte) int {
 	// Names are short: a plain loop beats IndexByte's call overhead.
 	for i, c := range q {
 		if c == ':' {
 			if i == 0 || i == len(q)-1 {
-				return q // no prefix: the colon is part of the name
+				return 0
 			}
-			return q[i+1:]
+			return i + 1
 		}
 	}
-	return q
+	return 0
 }
 
 // readStartTag reads a start tag; '>' may appear inside quoted values.
@@ -94,7 +99,7 @@ func (l *lexer) readStartTag() error {
 		}
 		if ok && n > 0 && n <= maxNameBytes && !notNameStart[buf[0]] {
 			if local == 1 || local == n {
-				local = 0 // ":x" or "x:" has no prefix: the colon is part of the name
+				local = 0 // ":x" or "x:" has no prefix (see localStart)
 			}
 			l.r += i + 2
 			if bare && len(l.attrs) > 0 {
@@ -287,13 +292,7 @@ func (l *lexer) parseStartTag(tag []byte) error {
 	if l.nOpen >= MaxDepth {
 		return errTooDeep
 	}
-	// A prefix and a local part both non-empty, or no prefix at all, as
-	// encoding/xml reads names.
-	local := 0
-	if i := bytes.IndexByte(name, ':'); i > 0 && i < len(name)-1 {
-		local = i + 1
-	}
-	l.push(name, local)
+	l.push(name, localStart(name))
 	l.sawRoot = true
 	l.sawDecl = true
 	l.pendingEnd = self
