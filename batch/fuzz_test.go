@@ -2,6 +2,7 @@ package batch
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -89,5 +90,23 @@ func FuzzValidatorPayment(f *testing.F) {
 			}
 		}
 		v.Finish(&Header{HasNbOfTxs: true, NbOfTxs: 2, HasCtrlSum: true}, []*PaymentInfo{info})
+	})
+}
+
+// FuzzIDSet checks the duplicate check against a map of the ids, for any
+// order of ids: the input is split into ids at commas.
+func FuzzIDSet(f *testing.F) {
+	for _, s := range []string{"a,b,c,a", "E2E-9,E2E-10,E2E-9", "c,b,a,b", "x,,x", "1,2,3,10,20,3,30"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v := NewValidator(ValidateOptions{})
+		seen := map[string]bool{}
+		for id := range strings.SplitSeq(s, ",") {
+			if got := v.seenBefore(id); got != seen[id] {
+				t.Fatalf("%q in %q: seen %v, want %v", id, s, got, seen[id])
+			}
+			seen[id] = true
+		}
 	})
 }

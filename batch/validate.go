@@ -47,9 +47,10 @@ type Stats struct {
 }
 
 // Validator checks the payments of one file as they stream past. Its memory
-// grows only with the number of distinct EndToEndIds (a 16-byte slot each
-// in a table at most half full) and of PmtInf blocks, not with the
-// payments themselves.
+// grows only with the number of distinct EndToEndIds (16 bytes each in
+// ascending order, a 16-byte slot in a table at most half full once they
+// are not, see idSet) and of PmtInf blocks, not with the payments
+// themselves.
 type Validator struct {
 	opts  ValidateOptions
 	today time.Time // opts.Today as a calendar date, or zero
@@ -61,7 +62,7 @@ type Validator struct {
 	// seen holds a 128-bit keyed hash of every EndToEndId: two maphash
 	// sums with independent random seeds. A map of the ids themselves
 	// would hold ~80 bytes per payment (80 MB for a million); the hashes
-	// take 32 MB for a million ids. A false AM05 needs a 128-bit
+	// take 16 to 48 MB for a million ids. A false AM05 needs a 128-bit
 	// collision (about 1e-27 for a million ids), and the random seeds
 	// mean a file cannot be crafted to collide or to make probes long.
 	seen         idSet
@@ -94,7 +95,7 @@ func NewValidator(opts ValidateOptions) *Validator {
 		seed2:  maphash.MakeSeed(),
 		blocks: make(map[*PaymentInfo]*blockTotals),
 	}
-	v.seen.reserve(min(opts.ExpectedPayments, maxExpectedIDs))
+	v.seen.expect(min(opts.ExpectedPayments, maxExpectedIDs))
 	if !opts.Today.IsZero() {
 		y, m, d := opts.Today.Date()
 		v.today = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
@@ -180,7 +181,7 @@ func (v *Validator) checkIDs(p *Payment) {
 
 // seenBefore records id and reports whether it was recorded before.
 func (v *Validator) seenBefore(id string) bool {
-	return v.seen.add(maphash.String(v.seed1, id), maphash.String(v.seed2, id))
+	return v.seen.addID(id, maphash.String(v.seed1, id), maphash.String(v.seed2, id))
 }
 
 // checkID checks an identifier without converting it: an id is matched

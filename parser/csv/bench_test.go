@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -16,8 +17,18 @@ import (
 )
 
 // benchFile writes a 100k-row semicolon CSV with decimal-comma amounts.
-func benchFile(b *testing.B) string {
+// Its end-to-end ids count up, as exports number their lines; shuffled
+// puts them in random order instead.
+func benchFile(b *testing.B, shuffled bool) string {
 	b.Helper()
+	ids := make([]int, 100_000)
+	for i := range ids {
+		ids[i] = i
+	}
+	if shuffled {
+		r := rand.New(rand.NewPCG(1, 2))
+		r.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
+	}
 	path := filepath.Join(b.TempDir(), "bench.csv")
 	f, err := os.Create(path)
 	if err != nil {
@@ -25,9 +36,9 @@ func benchFile(b *testing.B) string {
 	}
 	w := bufio.NewWriter(f)
 	fmt.Fprintln(w, "end_to_end_id;amount;currency;creditor_name;creditor_iban;creditor_bic;remittance_info;requested_execution_date")
-	for i := range 100_000 {
+	for i, id := range ids {
 		fmt.Fprintf(w, "E2E-%06d;%d.%03d,%02d;EUR;Erika Mustermann %d;DE89370400440532013000;COBADEFFXXX;Invoice %d;31.03.2026\n",
-			i, 1+i%9, i%1000, i%100, i, i)
+			id, 1+i%9, i%1000, i%100, i, i)
 	}
 	if err := w.Flush(); err != nil {
 		b.Fatal(err)
@@ -39,7 +50,7 @@ func benchFile(b *testing.B) string {
 }
 
 func BenchmarkCSVParse(b *testing.B) {
-	path := benchFile(b)
+	path := benchFile(b, false)
 	cpu := cputime.Now()
 	for b.Loop() {
 		f, _ := os.Open(path)
@@ -71,8 +82,13 @@ func BenchmarkCSVParse(b *testing.B) {
 // the file-level checks. It reports the cost relative to a bare
 // encoding/csv read of the same file, run between the iterations (timer
 // stopped) so that both see the same machine load.
-func BenchmarkCSVParseValidate(b *testing.B) {
-	path := benchFile(b)
+func BenchmarkCSVParseValidate(b *testing.B) { benchParseValidate(b, benchFile(b, false)) }
+
+// BenchmarkCSVParseValidateShuffled is the same with the end-to-end ids in
+// random order, which the duplicate check cannot take in order.
+func BenchmarkCSVParseValidateShuffled(b *testing.B) { benchParseValidate(b, benchFile(b, true)) }
+
+func benchParseValidate(b *testing.B, path string) {
 	var floor, floorCPU, cpu time.Duration
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -121,7 +137,7 @@ func BenchmarkCSVParseValidate(b *testing.B) {
 
 // BenchmarkEncodingCSV is the floor: encoding/csv alone on the same file.
 func BenchmarkEncodingCSV(b *testing.B) {
-	path := benchFile(b)
+	path := benchFile(b, false)
 	cpu := cputime.Now()
 	for b.Loop() {
 		readEncodingCSV(b, path)
