@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"bytes"
 	"errors"
 	"math/big"
 	"math/rand/v2"
@@ -188,6 +189,46 @@ func TestMod97(t *testing.T) {
 		}
 		if got, want := mod97(string(b)), ref(string(b)); got != want {
 			t.Fatalf("mod97(%q) = %d, want %d", b, got, want)
+		}
+	}
+	// Mostly digits, as BBANs are: runs of eight take the word-at-a-time
+	// path, next to a letter, a ':' or '/' (just below and above the
+	// digits) and at every offset.
+	const digitsMostly = "01234567890123456789012345678901234567890123456789ABZ:/"
+	for range 20000 {
+		b := make([]byte, 4+r.IntN(31))
+		for i := range b {
+			b[i] = digitsMostly[r.IntN(len(digitsMostly))]
+		}
+		for i := 0; i+8 <= len(b); i++ {
+			w := string(b[i : i+8])
+			n, ok := eightDigits(w)
+			want, err := strconv.ParseUint(w, 10, 64)
+			if allDigits := !strings.ContainsAny(w, "ABZ:/"); ok != allDigits || ok && (err != nil || n != want) {
+				t.Fatalf("eightDigits(%q) = %d, %v", w, n, ok)
+			}
+		}
+		if bytes.ContainsAny(b, ":/") {
+			continue
+		}
+		if got, want := mod97(string(b)), ref(string(b)); got != want {
+			t.Fatalf("mod97(%q) = %d, want %d", b, got, want)
+		}
+	}
+}
+
+func TestEightDigits(t *testing.T) {
+	for _, tc := range []struct {
+		s  string
+		n  uint64
+		ok bool
+	}{
+		{"00000000", 0, true}, {"12345678", 12345678, true}, {"99999999", 99999999, true},
+		{"1234567/", 0, false}, {"/1234567", 0, false}, {"1234:678", 0, false}, {"A2345678", 0, false},
+		{"1234567\xb9", 0, false}, {"\x00\x00\x00\x00\x00\x00\x00\x00", 0, false},
+	} {
+		if n, ok := eightDigits(tc.s); n != tc.n || ok != tc.ok {
+			t.Errorf("eightDigits(%q) = %d, %v", tc.s, n, ok)
 		}
 	}
 }

@@ -1,6 +1,9 @@
 package batch
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Header is what a file says about itself before its payments: the pain.001
 // group header, or what paybatch derives for CSV and XLSX.
@@ -105,8 +108,11 @@ func (p *Payment) AddWarning(field string, code ReasonCode, msg string) {
 	p.Warnings = append(p.Warnings, p.issue(field, code, msg))
 }
 
+// issue copies the EndToEndID: a parser's strings may be cut from a buffer
+// of many rows (see parser/csv), which an Issue kept after its payment,
+// by paybatch validate say, should not keep alive.
 func (p *Payment) issue(field string, code ReasonCode, msg string) Issue {
-	return Issue{Index: p.Index, Row: p.Row, EndToEndID: p.EndToEndID, Field: field, Code: code, Message: msg}
+	return Issue{Index: p.Index, Row: p.Row, EndToEndID: strings.Clone(p.EndToEndID), Field: field, Code: code, Message: msg}
 }
 
 // DebtorIBAN is the debtor account of the payment's block, or the CSV column.

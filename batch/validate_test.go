@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // goodPayment is a payment every rule accepts; tests change one thing.
@@ -271,5 +272,19 @@ func TestSeenBeforeFirstHashClash(t *testing.T) {
 	}
 	if v.seenBefore("C") || !v.seenBefore("C") {
 		t.Fatal("C")
+	}
+}
+
+// An issue keeps its own copy of the EndToEndID: the payment's may be cut
+// from a buffer of many rows that the issue must not keep alive.
+func TestIssueCopiesEndToEndID(t *testing.T) {
+	row := "E2E-1;more of the row that the issue must not hold on to"
+	p := &Payment{Index: 1, EndToEndID: row[:5]}
+	p.AddIssue(FieldAmount, AM02, "amount missing")
+	p.AddWarning(FieldCreditorName, CH16, "converted")
+	for _, is := range append(p.Issues, p.Warnings...) {
+		if is.EndToEndID != "E2E-1" || unsafe.StringData(is.EndToEndID) == unsafe.StringData(row) {
+			t.Fatalf("issue EndToEndID %q shares the row's memory", is.EndToEndID)
+		}
 	}
 }

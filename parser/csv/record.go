@@ -22,10 +22,15 @@ import (
 //     (lazy quotes), and an unclosed quote runs to the end of the input;
 //   - every other field runs to the next delimiter.
 //
-// encoding/csv copies each line through two buffers before it cuts the
-// fields; here a line without quotes, nearly every line, is cut in place:
-// one string per record, its fields sub-strings of it. FuzzRecordReader
-// holds the two readers to the same records.
+// encoding/csv copies each line through two buffers and allocates a string
+// for each record before it cuts the fields; here a line without quotes,
+// nearly every line, is cut in place, its fields sub-strings of one string
+// that holds a whole buffer-full of lines: one allocation per 64 KiB
+// instead of one per line, which is a good part of what reading a line
+// costs. A field so keeps its buffer-full alive while it is kept, which
+// for a parser's payments, stored a chunk at a time, is no matter;
+// batch.Issue copies the one field it keeps. FuzzRecordReader holds the
+// two readers to the same records.
 //
 // It also bounds memory, which encoding/csv leaves to its caller: a record
 // of more than max bytes is errRecordTooLong, found without buffering more
@@ -38,7 +43,13 @@ type recordReader struct {
 
 	buf  []byte // unread input is buf[r:w]
 	r, w int
-	err  error // from src, reported once buf holds no more lines
+
+	// str is a copy of buf[strAt:strAt+len(str)] that lines are cut
+	// from (see lineString); fill empties it when it moves buf.
+	str    string
+	strAt  int
+	lineAt int   // where in buf the line readLine returned last starts
+	err    error // from src, reported once buf holds no more lines
 
 	failed error // what the last Read returned, returned again
 
@@ -87,7 +98,7 @@ func (r *recordReader) Read() (fields []string, line int, err error) {
 		return r.readQuoted(l)
 	}
 	l = l[:len(l)-lengthNL(l)]
-	s := string(l)
+	s := r.lineString(r.lineAt, len(l))
 	f := r.fields[:0]
 	for {
 		i := strings.IndexByte(s, r.delim)
@@ -103,6 +114,18 @@ func (r *recordReader) Read() (fields []string, line int, err error) {
 		repair(f)
 	}
 	return f, r.recLine, nil
+}
+
+// lineString returns buf[at:at+n], which readLine has returned, as a
+// string: a slice of str, which is made anew, from at up to the end of the
+// buffered input, when it does not cover those bytes. readLine rewrites a
+// "\r\n" to "\n" in buf before it returns the line, but no line handed out
+// includes its terminator, so str and buf never differ in what is cut.
+func (r *recordReader) lineString(at, n int) string {
+	if at < r.strAt || at+n > r.strAt+len(r.str) {
+		r.str, r.strAt = string(r.buf[at:r.w]), at
+	}
+	return r.str[at-r.strAt : at-r.strAt+n]
 }
 
 // readQuoted is encoding/csv's readRecord for a record whose first line l
@@ -200,6 +223,7 @@ func (r *recordReader) readLine() ([]byte, error) {
 			if r.recSize += n; r.recSize > r.max && (r.recSize != n || len(l) != 1) {
 				return nil, errRecordTooLong
 			}
+			r.lineAt = r.r
 			r.consumed(n)
 			return l, nil
 		}
@@ -212,6 +236,7 @@ func (r *recordReader) readLine() ([]byte, error) {
 				return nil, r.err
 			}
 			l := r.buf[r.r:r.w]
+			r.lineAt = r.r
 			r.consumed(len(l))
 			r.recSize += len(l)
 			if l[len(l)-1] == '\r' {
@@ -236,6 +261,7 @@ func (r *recordReader) consumed(n int) {
 // fill reads more input after the unread bytes, moving them to the start
 // of the buffer and growing it when they fill it.
 func (r *recordReader) fill() {
+	r.str = ""
 	if r.r > 0 {
 		r.w = copy(r.buf, r.buf[r.r:r.w])
 		r.asciiEnd -= r.r
