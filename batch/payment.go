@@ -54,6 +54,11 @@ type PaymentInfo struct {
 }
 
 // Payment is one credit transfer instruction, whatever format it came in.
+//
+// It holds what nearly every payment has; the fields few payments carry
+// are in Extra. A parser allocates a Payment for every row of a file, and
+// at a hundred thousand rows those bytes are much of what parsing costs:
+// this way a Payment takes 256 bytes instead of 384.
 type Payment struct {
 	Index int // 1-based position in the file
 	Row   int // CSV/XLSX row number (1-based, header included), 0 for XML
@@ -72,27 +77,106 @@ type Payment struct {
 	CreditorIBAN    string
 	CreditorBIC     string
 	CreditorCountry string // PstlAdr/Ctry if given
-	CreditorAccount string // a non-IBAN account id (Othr/Id), if that is all there is
 
-	RemittanceInfo   string // unstructured (Ustrd), joined
-	CreditorRef      string // structured creditor reference (RF…), if any
-	Purpose          string // Purp/Cd
-	CategoryPurpose  string // transaction-level CtgyPurp, else the block's
-	ChargeBearer     string
-	UltimateDebtorID string // transaction level, else the block's
+	RemittanceInfo string // unstructured (Ustrd), joined
 
 	// RequestedExecutionDate as written (CSV/XLSX) or the block's.
 	RequestedExecutionDate string
 
-	// CSV/XLSX only.
-	DebtorAccount  string // debtor_account column: IBAN or account alias
-	Provider       string // provider column: the provider to route to
-	ExternalUserID string // external_user_id column (p100 user)
+	// Extra holds the fields few payments carry, nil when a payment has
+	// none of them. Read them through the methods of the same names,
+	// which take nil as empty; set them through Extras.
+	Extra *PaymentExtra
 
 	// Issues found while parsing and validating; Warnings were accepted
 	// with a change (e.g. a transliterated name).
 	Issues   []Issue
 	Warnings []Issue
+}
+
+// PaymentExtra holds the fields of a Payment that few payments carry.
+type PaymentExtra struct {
+	CreditorAccount string // a non-IBAN account id (Othr/Id), if that is all there is
+	CreditorRef     string // structured creditor reference (RF…), if any
+	Purpose         string // Purp/Cd
+	// CategoryPurpose and UltimateDebtorID as given at transaction level;
+	// Payment's methods fall back to the block's.
+	CategoryPurpose  string
+	UltimateDebtorID string
+	ChargeBearer     string
+
+	// CSV/XLSX only.
+	DebtorAccount  string // debtor_account column: IBAN or account alias
+	Provider       string // provider column: the provider to route to
+	ExternalUserID string // external_user_id column (p100 user)
+}
+
+// NewExtra returns e, or nil when all its fields are empty: what a parser
+// sets Payment.Extra to.
+func NewExtra(e PaymentExtra) *PaymentExtra {
+	if e == (PaymentExtra{}) {
+		return nil
+	}
+	p := new(PaymentExtra) // not &e: that would put every e on the heap
+	*p = e
+	return p
+}
+
+// Extras returns p.Extra, made first if p has none, to set a field of it.
+func (p *Payment) Extras() *PaymentExtra {
+	if p.Extra == nil {
+		p.Extra = new(PaymentExtra)
+	}
+	return p.Extra
+}
+
+// noExtra is what the accessors read when a payment has no Extra. Nothing
+// writes to it.
+var noExtra PaymentExtra
+
+func (p *Payment) extra() *PaymentExtra {
+	if p.Extra != nil {
+		return p.Extra
+	}
+	return &noExtra
+}
+
+// CreditorAccount is a non-IBAN account id (Othr/Id), if that is all there is.
+func (p *Payment) CreditorAccount() string { return p.extra().CreditorAccount }
+
+// CreditorRef is the structured creditor reference (RF…), if any.
+func (p *Payment) CreditorRef() string { return p.extra().CreditorRef }
+
+// Purpose is Purp/Cd, or the CSV/XLSX purpose column.
+func (p *Payment) Purpose() string { return p.extra().Purpose }
+
+// ChargeBearer is ChrgBr at transaction level.
+func (p *Payment) ChargeBearer() string { return p.extra().ChargeBearer }
+
+// DebtorAccount is the CSV/XLSX debtor_account column: IBAN or account alias.
+func (p *Payment) DebtorAccount() string { return p.extra().DebtorAccount }
+
+// Provider is the CSV/XLSX provider column: the provider to route to.
+func (p *Payment) Provider() string { return p.extra().Provider }
+
+// ExternalUserID is the CSV/XLSX external_user_id column (p100 user).
+func (p *Payment) ExternalUserID() string { return p.extra().ExternalUserID }
+
+// CategoryPurpose is the transaction-level CtgyPurp, else the block's.
+func (p *Payment) CategoryPurpose() string {
+	if s := p.extra().CategoryPurpose; s != "" || p.Info == nil {
+		return s
+	}
+	return p.Info.CategoryPurpose
+}
+
+// UltimateDebtorID is the transaction-level ultimate debtor id, else the
+// block's.
+func (p *Payment) UltimateDebtorID() string {
+	if s := p.extra().UltimateDebtorID; s != "" || p.Info == nil {
+		return s
+	}
+	return p.Info.UltimateDebtorID
 }
 
 // Valid reports whether the payment has no issues.
@@ -117,8 +201,8 @@ func (p *Payment) issue(field string, code ReasonCode, msg string) Issue {
 
 // DebtorIBAN is the debtor account of the payment's block, or the CSV column.
 func (p *Payment) DebtorIBAN() string {
-	if p.DebtorAccount != "" {
-		return p.DebtorAccount
+	if s := p.DebtorAccount(); s != "" {
+		return s
 	}
 	if p.Info != nil {
 		return p.Info.DebtorIBAN

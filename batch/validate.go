@@ -275,8 +275,8 @@ func (v *Validator) checkCreditor(p *Payment) {
 		} else {
 			ibanOK = true
 		}
-	case p.CreditorAccount != "":
-		p.AddIssue(FieldCreditorIBAN, AC01, "no IBAN: account "+strconv.Quote(p.CreditorAccount)+" is not an IBAN")
+	case p.CreditorAccount() != "":
+		p.AddIssue(FieldCreditorIBAN, AC01, "no IBAN: account "+strconv.Quote(p.CreditorAccount())+" is not an IBAN")
 	default:
 		p.AddIssue(FieldCreditorIBAN, AC01, "creditor IBAN missing")
 	}

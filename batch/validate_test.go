@@ -43,7 +43,7 @@ func TestValidatorPayment(t *testing.T) {
 		{name: "valid", mod: func(p *Payment) {}},
 		{name: "bad IBAN", mod: func(p *Payment) { p.CreditorIBAN = "DE88370400440532013000" }, issues: "AC01:creditor_iban"},
 		{name: "IBAN missing", mod: func(p *Payment) { p.CreditorIBAN = "" }, issues: "AC01:creditor_iban"},
-		{name: "non-IBAN account", mod: func(p *Payment) { p.CreditorIBAN, p.CreditorAccount = "", "40817810099910004312" }, issues: "AC01:creditor_iban",
+		{name: "non-IBAN account", mod: func(p *Payment) { p.CreditorIBAN, p.Extras().CreditorAccount = "", "40817810099910004312" }, issues: "AC01:creditor_iban",
 			check: func(t *testing.T, p *Payment) {
 				if !strings.Contains(p.Issues[0].Message, "no IBAN") {
 					t.Errorf("message %q", p.Issues[0].Message)
@@ -286,5 +286,31 @@ func TestIssueCopiesEndToEndID(t *testing.T) {
 		if is.EndToEndID != "E2E-1" || unsafe.StringData(is.EndToEndID) == unsafe.StringData(row) {
 			t.Fatalf("issue EndToEndID %q shares the row's memory", is.EndToEndID)
 		}
+	}
+}
+
+// The rarer fields read as empty without an Extra, CategoryPurpose and
+// UltimateDebtorID fall back to the block's, and NewExtra keeps payments
+// without any of them at the small size the parsers rely on.
+func TestPaymentExtra(t *testing.T) {
+	info := &PaymentInfo{CategoryPurpose: "SALA", UltimateDebtorID: "u-1"}
+	p := &Payment{Info: info, Extra: NewExtra(PaymentExtra{})}
+	if p.Extra != nil || p.Provider() != "" || p.Purpose() != "" || p.DebtorIBAN() != "" {
+		t.Fatalf("empty extra: %+v", p.Extra)
+	}
+	if p.CategoryPurpose() != "SALA" || p.UltimateDebtorID() != "u-1" {
+		t.Fatalf("block fallback: %q %q", p.CategoryPurpose(), p.UltimateDebtorID())
+	}
+	p.Extras().CategoryPurpose = "BONU"
+	p.Extras().DebtorAccount = "ops"
+	if p.CategoryPurpose() != "BONU" || p.UltimateDebtorID() != "u-1" || p.DebtorIBAN() != "ops" {
+		t.Fatalf("own values: %+v", p.Extra)
+	}
+	if (&Payment{}).CategoryPurpose() != "" || noExtra != (PaymentExtra{}) {
+		t.Fatal("no block, no extra")
+	}
+	// 256 bytes is a size class; one more field would take the next.
+	if n := unsafe.Sizeof(Payment{}); n > 256 {
+		t.Fatalf("Payment is %d bytes: keep rare fields in PaymentExtra", n)
 	}
 }

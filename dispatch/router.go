@@ -147,7 +147,7 @@ func (r *Router) Route(p *batch.Payment) (Route, *batch.Issue) {
 	rt := Route{Rule: rule.Name, Provider: rule.Provider, Account: rule.Account}
 	caps := r.caps[rt.Provider]
 	if caps.NeedsUser {
-		rt.User = firstNonEmpty(p.ExternalUserID, p.UltimateDebtorID, rule.User)
+		rt.User = firstNonEmpty(p.ExternalUserID(), p.UltimateDebtorID(), rule.User)
 	}
 	if issue := checkCaps(p, rt, caps); issue != nil {
 		return rt, issue
@@ -156,7 +156,7 @@ func (r *Router) Route(p *batch.Payment) (Route, *batch.Issue) {
 }
 
 func (r *Router) choose(p *batch.Payment) (*Rule, *batch.Issue) {
-	if col := strings.TrimSpace(p.Provider); col != "" {
+	if col := strings.TrimSpace(p.Provider()); col != "" {
 		if name, ok := r.providerNamed(col); ok {
 			for i := range r.rules {
 				if r.rules[i].Provider == name && r.rules[i].Match.matches(p, true) {
@@ -219,7 +219,7 @@ func (m *Match) matches(p *batch.Payment, ignoreColumn bool) bool {
 	if len(m.CreditorCountry) > 0 && !containsFold(m.CreditorCountry, creditorCountry(p)) {
 		return false
 	}
-	if len(m.CategoryPurpose) > 0 && !containsFold(m.CategoryPurpose, categoryPurpose(p)) {
+	if len(m.CategoryPurpose) > 0 && !containsFold(m.CategoryPurpose, p.CategoryPurpose()) {
 		return false
 	}
 	if b := m.MinAmount; b != nil && (b.Currency != p.Amount.Currency || p.Amount.Minor < b.Minor) {
@@ -228,7 +228,7 @@ func (m *Match) matches(p *batch.Payment, ignoreColumn bool) bool {
 	if b := m.MaxAmount; b != nil && (b.Currency != p.Amount.Currency || p.Amount.Minor > b.Minor) {
 		return false
 	}
-	if !ignoreColumn && len(m.ProviderColumn) > 0 && !containsFold(m.ProviderColumn, strings.TrimSpace(p.Provider)) {
+	if !ignoreColumn && len(m.ProviderColumn) > 0 && !containsFold(m.ProviderColumn, strings.TrimSpace(p.Provider())) {
 		return false
 	}
 	return true
@@ -268,16 +268,6 @@ func creditorCountry(p *batch.Payment) string {
 	iban := strings.TrimSpace(p.CreditorIBAN)
 	if len(iban) >= 2 {
 		return iban[:2]
-	}
-	return ""
-}
-
-func categoryPurpose(p *batch.Payment) string {
-	if p.CategoryPurpose != "" {
-		return p.CategoryPurpose
-	}
-	if p.Info != nil {
-		return p.Info.CategoryPurpose
 	}
 	return ""
 }

@@ -148,7 +148,7 @@ func writeTxRef(x *xmlWriter, d dialect, p *batch.Payment) {
 	name := clean(p.CreditorName, 140)
 	acct := clean(p.CreditorIBAN, 0)
 	if acct == "" {
-		acct = clean(p.CreditorAccount, 0)
+		acct = clean(p.CreditorAccount(), 0)
 	}
 	if !amt && !hasDate && bic == "" && name == "" && acct == "" {
 		return

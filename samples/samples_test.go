@@ -93,12 +93,12 @@ func TestPayrollCSV(t *testing.T) {
 		t.Errorf("zero amount line: %+v %v", p.Amount, p.Issues)
 	}
 	for id, cents := range map[string]int64{"SAL-2603-951": 51, "SAL-2603-952": 52, "SAL-2603-953": 53, "SAL-2603-954": 54} {
-		if p := ps[id]; p.Amount.Minor%100 != cents || p.Provider == "" {
-			t.Errorf("%s: amount %d provider %q", id, p.Amount.Minor, p.Provider)
+		if p := ps[id]; p.Amount.Minor%100 != cents || p.Provider() == "" {
+			t.Errorf("%s: amount %d provider %q", id, p.Amount.Minor, p.Provider())
 		}
 	}
 	for _, id := range []string{"SAL-2603-981", "SAL-2603-982"} {
-		if p := ps[id]; p.Provider != "p100" || p.ExternalUserID != "u-1001" || len(p.Issues) != 0 {
+		if p := ps[id]; p.Provider() != "p100" || p.ExternalUserID() != "u-1001" || len(p.Issues) != 0 {
 			t.Errorf("%s: %+v", id, p)
 		}
 	}

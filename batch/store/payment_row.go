@@ -79,9 +79,9 @@ func paymentArgs(batchID string, d *batch.Dispatch, now dbTime) ([]any, error) {
 	}
 	return []any{batchID, p.Index, p.Row, info, p.InstrID, p.EndToEndID, p.Amount.Minor,
 		p.Amount.Currency, p.AmountText, p.CreditorName, p.CreditorIBAN, p.CreditorBIC, p.CreditorCountry,
-		p.CreditorAccount, p.RemittanceInfo, p.CreditorRef, p.Purpose, p.CategoryPurpose, p.ChargeBearer,
-		p.UltimateDebtorID, p.RequestedExecutionDate, p.DebtorAccount, p.Provider,
-		p.ExternalUserID, issues, warnings, d.Provider, d.Account, d.User, nullString(d.Key), string(d.State),
+		p.CreditorAccount(), p.RemittanceInfo, p.CreditorRef(), p.Purpose(), p.CategoryPurpose(), p.ChargeBearer(),
+		p.UltimateDebtorID(), p.RequestedExecutionDate, p.DebtorAccount(), p.Provider(),
+		p.ExternalUserID(), issues, warnings, d.Provider, d.Account, d.User, nullString(d.Key), string(d.State),
 		d.Attempts, dbTime{d.NextAt}, dbTime{d.SentAt}, d.Ref, string(d.Status), string(d.Reason), d.ProviderCode, d.Text, now}, nil
 }
 
@@ -102,19 +102,30 @@ func (r *paymentRow) dispatch(infos map[int]*batch.PaymentInfo) (*batch.Dispatch
 		Amount:       batch.Amount{Minor: r.AmountMinor, Currency: r.Currency},
 		AmountText:   r.AmountText,
 		CreditorName: r.CreditorName, CreditorIBAN: r.CreditorIBAN, CreditorBIC: r.CreditorBIC,
-		CreditorCountry: r.CreditorCountry, CreditorAccount: r.CreditorAccount,
-		RemittanceInfo: r.RemittanceInfo, CreditorRef: r.CreditorRef, Purpose: r.Purpose,
-		CategoryPurpose: r.CategoryPurpose, ChargeBearer: r.ChargeBearer, UltimateDebtorID: r.UltimateDebtorID,
+		CreditorCountry: r.CreditorCountry, RemittanceInfo: r.RemittanceInfo,
 		RequestedExecutionDate: r.RequestedExecutionDate,
-		DebtorAccount:          r.DebtorAccount, Provider: r.ProviderColumn, ExternalUserID: r.ExternalUserID,
-		Issues: issues, Warnings: warnings,
+		Issues:                 issues, Warnings: warnings,
 	}
+	// The row holds the effective category purpose and ultimate debtor;
+	// what the block already says need not be the payment's own.
+	ctgy, ultmt := r.CategoryPurpose, r.UltimateDebtorID
 	if r.InfoIdx.Valid {
 		p.Info = infos[int(r.InfoIdx.Int64)]
 		if p.Info == nil {
 			return nil, fmt.Errorf("payment %d: payment info %d missing", r.ID, r.InfoIdx.Int64)
 		}
+		if ctgy == p.Info.CategoryPurpose {
+			ctgy = ""
+		}
+		if ultmt == p.Info.UltimateDebtorID {
+			ultmt = ""
+		}
 	}
+	p.Extra = batch.NewExtra(batch.PaymentExtra{
+		CreditorAccount: r.CreditorAccount, CreditorRef: r.CreditorRef, Purpose: r.Purpose,
+		CategoryPurpose: ctgy, UltimateDebtorID: ultmt, ChargeBearer: r.ChargeBearer,
+		DebtorAccount: r.DebtorAccount, Provider: r.ProviderColumn, ExternalUserID: r.ExternalUserID,
+	})
 	return &batch.Dispatch{
 		PaymentID: r.ID, BatchID: r.BatchID,
 		Provider: r.Provider, Account: r.Account, User: r.UserID, Key: r.Key.String,

@@ -67,10 +67,10 @@ func user(in *dispatch.Instruction) string {
 	switch {
 	case in.User != "":
 		return in.User
-	case in.Payment.ExternalUserID != "":
-		return in.Payment.ExternalUserID
+	case in.Payment.ExternalUserID() != "":
+		return in.Payment.ExternalUserID()
 	}
-	return in.Payment.UltimateDebtorID
+	return in.Payment.UltimateDebtorID()
 }
 
 func (c *Client) title(in *dispatch.Instruction) (string, error) {

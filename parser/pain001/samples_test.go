@@ -96,8 +96,8 @@ func TestSamples(t *testing.T) {
 				if c := p.Amount.Minor % 100; c >= 51 && c <= 55 {
 					cents[c] = p.EndToEndID
 				}
-				if want, ok := tt.ultmtDbtrIDs[p.EndToEndID]; ok && p.UltimateDebtorID != want {
-					t.Errorf("%s: UltimateDebtorID %q, want %q", p.EndToEndID, p.UltimateDebtorID, want)
+				if want, ok := tt.ultmtDbtrIDs[p.EndToEndID]; ok && p.UltimateDebtorID() != want {
+					t.Errorf("%s: UltimateDebtorID %q, want %q", p.EndToEndID, p.UltimateDebtorID(), want)
 				}
 				if p.CreditorBIC == "" || p.Info.DebtorBIC == "" {
 					t.Errorf("%s: BICs missing", p.EndToEndID)

@@ -137,14 +137,16 @@ func (r *Reader) readTx() (*batch.Payment, error) {
 		CreditorIBAN:           v[fCdtrIBAN],
 		CreditorBIC:            v[fCdtrBIC],
 		CreditorCountry:        v[fCdtrCountry],
-		CreditorAccount:        v[fCdtrAccount],
 		RemittanceInfo:         v[fUstrd],
-		CreditorRef:            v[fCdtrRef],
-		Purpose:                v[fPurpose],
-		CategoryPurpose:        firstOf(v[fCtgyPurp], info.CategoryPurpose),
-		ChargeBearer:           v[fChrgBr],
-		UltimateDebtorID:       firstOf(v[fUltmtDbtrID], info.UltimateDebtorID),
 		RequestedExecutionDate: info.RequestedExecutionDate,
+		Extra: batch.NewExtra(batch.PaymentExtra{
+			CreditorAccount:  v[fCdtrAccount],
+			CreditorRef:      v[fCdtrRef],
+			Purpose:          v[fPurpose],
+			CategoryPurpose:  v[fCtgyPurp], // the block's is Payment.CategoryPurpose's fallback
+			ChargeBearer:     v[fChrgBr],
+			UltimateDebtorID: v[fUltmtDbtrID],
+		}),
 	}
 	setAmount(p, &v)
 	return p, nil
@@ -189,12 +191,6 @@ func amountMessage(text, ccy string, err error) string {
 	return fmt.Sprintf("amount %q is not a decimal number", text)
 }
 
-func firstOf(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
 
 // collect reads the children of the element just opened until it closes,
 // keeping the text of every leaf whose path (relative to that element) is

@@ -38,11 +38,13 @@ func (m *Mapping) Payment(cells []string, index, row int, info *batch.PaymentInf
 		CreditorIBAN:           get(CreditorIBAN),
 		CreditorBIC:            bic,
 		RemittanceInfo:         get(RemittanceInfo),
-		Purpose:                get(Purpose),
-		DebtorAccount:          get(DebtorAccount),
-		Provider:               provider,
-		ExternalUserID:         get(ExternalUserID),
 		RequestedExecutionDate: date,
+		Extra: batch.NewExtra(batch.PaymentExtra{
+			Purpose:        get(Purpose),
+			DebtorAccount:  get(DebtorAccount),
+			Provider:       provider,
+			ExternalUserID: get(ExternalUserID),
+		}),
 	}
 	m.checkWidth(p, cells)
 	m.amount(p, get(Amount), toUpper(get(Currency)), defaultCcy)

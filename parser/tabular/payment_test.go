@@ -44,7 +44,7 @@ func TestMappingPayment(t *testing.T) {
 		}
 	}
 	p := m.Payment(strings.Split("Erika;DE89 3704;1,00;;;P100;cobadeffxxx", ";"), 1, 2, info, "")
-	if p.Provider != "p100" || p.CreditorBIC != "COBADEFFXXX" || p.CreditorIBAN != "DE89 3704" || p.AmountText != "1,00" {
+	if p.Provider() != "p100" || p.CreditorBIC != "COBADEFFXXX" || p.CreditorIBAN != "DE89 3704" || p.AmountText != "1,00" {
 		t.Errorf("fields: %+v", p)
 	}
 }
