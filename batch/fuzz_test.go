@@ -13,6 +13,9 @@ func FuzzValidateIBAN(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		if fast, slow := validIBAN(s), explainIBAN(s) == nil; fast != slow {
+			t.Fatalf("validIBAN(%q) = %v, explainIBAN says %v", s, fast, slow)
+		}
 		err := ValidateIBAN(s)
 		if err != nil {
 			var ie *IBANError

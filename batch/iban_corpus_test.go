@@ -180,3 +180,35 @@ func TestIBANCorpusVectors(t *testing.T) {
 		}
 	}
 }
+
+// TestValidIBANAgreesWithExplain holds validIBAN, ValidateIBAN's one-pass
+// fast path, to explainIBAN's verdict on every valid IBAN of the corpus
+// (every registry country) and on each of them with one character changed
+// to a digit, a letter, a space or a lower-case letter, which mostly
+// breaks the check digits or the BBAN structure in every position.
+func TestValidIBANAgreesWithExplain(t *testing.T) {
+	dir := batchtest.CorpusDir(t, "iban")
+	files, _ := filepath.Glob(filepath.Join(dir, "php-iban_example-ibans", "*.txt"))
+	files = append(files, filepath.Join(dir, "valid.txt"))
+	checked := 0
+	for _, f := range files {
+		for _, line := range readLines(t, f) {
+			iban := NormalizeIBAN(line)
+			for i := range len(iban) {
+				for _, c := range []byte("07AZ a") {
+					b := []byte(iban)
+					b[i] = c
+					for _, s := range []string{iban, string(b)} {
+						if fast, slow := validIBAN(s), explainIBAN(s) == nil; fast != slow {
+							t.Fatalf("%s: validIBAN(%q) = %v, explainIBAN says %v", filepath.Base(f), s, fast, slow)
+						}
+						checked++
+					}
+				}
+			}
+		}
+	}
+	if checked < 10_000 {
+		t.Fatalf("only %d IBANs checked", checked)
+	}
+}

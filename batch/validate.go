@@ -257,18 +257,22 @@ func (v *Validator) checkCreditor(p *Payment) {
 		checkText(p, FieldCreditorName, &p.CreditorName, MaxNameLen)
 	}
 
+	// Nearly every IBAN is in electronic form and valid: one pass says so.
+	ibanOK := validIBAN(p.CreditorIBAN)
 	if v.opts.Lenient {
 		// Assign only what changed: a store of a string costs a GC write
 		// barrier, and files mostly hold IBANs in electronic form.
-		if s := NormalizeIBAN(p.CreditorIBAN); s != p.CreditorIBAN {
-			p.CreditorIBAN = s
+		if !ibanOK {
+			if s := NormalizeIBAN(p.CreditorIBAN); s != p.CreditorIBAN {
+				p.CreditorIBAN = s
+			}
 		}
 		if s := NormalizeBIC(p.CreditorBIC); s != p.CreditorBIC {
 			p.CreditorBIC = s
 		}
 	}
-	ibanOK := false
 	switch {
+	case ibanOK:
 	case p.CreditorIBAN != "":
 		if err := ValidateIBAN(p.CreditorIBAN); err != nil {
 			p.AddIssue(FieldCreditorIBAN, AC01, reasonOf(err))
