@@ -2,6 +2,7 @@ package batch
 
 import (
 	"hash/maphash"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -308,6 +309,14 @@ func TestPaymentExtra(t *testing.T) {
 	}
 	if (&Payment{}).CategoryPurpose() != "" || noExtra != (PaymentExtra{}) {
 		t.Fatal("no block, no extra")
+	}
+	// NewExtra keeps an Extra with any one field set.
+	for i := range reflect.TypeFor[PaymentExtra]().NumField() {
+		var e PaymentExtra
+		reflect.ValueOf(&e).Elem().Field(i).SetString("x")
+		if NewExtra(e) == nil {
+			t.Errorf("NewExtra drops %s", reflect.TypeFor[PaymentExtra]().Field(i).Name)
+		}
 	}
 	// 256 bytes is a size class; one more field would take the next.
 	if n := unsafe.Sizeof(Payment{}); n > 256 {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -330,5 +331,25 @@ func TestRecordReaderReadError(t *testing.T) {
 	rr = newRecordReader(io.MultiReader(strings.NewReader("a,b"), iotest.ErrReader(boom)), ',', MaxRecordBytes, true)
 	if _, _, err := rr.Read(); !errors.Is(err, boom) {
 		t.Fatalf("err = %v on a line cut by an error, want boom", err)
+	}
+}
+
+// splitFields agrees with strings.Split for every delimiter position in
+// and around the eight-byte words it reads, and for bytes one off the
+// delimiter, which its word test flags as candidates.
+func TestSplitFields(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	const alphabet = ";:<,-a\x00\xff"
+	for range 20000 {
+		b := make([]byte, r.IntN(40))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		for _, delim := range []byte{';', ','} {
+			s := string(b)
+			if got, want := splitFields(nil, s, delim), strings.Split(s, string(delim)); !slices.Equal(got, want) {
+				t.Fatalf("splitFields(%q, %q) = %q, want %q", s, delim, got, want)
+			}
+		}
 	}
 }

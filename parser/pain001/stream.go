@@ -191,7 +191,6 @@ func amountMessage(text, ccy string, err error) string {
 	return fmt.Sprintf("amount %q is not a decimal number", text)
 }
 
-
 // collect reads the children of the element just opened until it closes,
 // keeping the text of every leaf whose path (relative to that element) is
 // in paths. With stopAt set it returns early, stopped true, when a direct
