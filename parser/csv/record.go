@@ -94,11 +94,10 @@ func (r *recordReader) Read() (fields []string, line int, err error) {
 		// An empty line, or "\r" at the end of the input.
 	}
 	r.recLine = r.line
-	if bytes.IndexByte(l, '"') >= 0 {
+	f, plain := splitFields(r.fields[:0], r.lineString(r.lineAt, len(l)-lengthNL(l)), r.delim)
+	if !plain {
 		return r.readQuoted(l)
 	}
-	l = l[:len(l)-lengthNL(l)]
-	f := splitFields(r.fields[:0], r.lineString(r.lineAt, len(l)), r.delim)
 	r.fields = f
 	if r.repair && !r.lineASCII && !utf8.Valid(l) {
 		repair(f)
@@ -118,19 +117,25 @@ func (r *recordReader) lineString(at, n int) string {
 	return r.str[at-r.strAt : at-r.strAt+n]
 }
 
-// splitFields appends the fields of s, cut at every delim, to f. It looks
-// at eight bytes at a time: a row's fields are short, and a call of
-// strings.IndexByte per field cost more than finding them.
-func splitFields(f []string, s string, delim byte) []string {
+// splitFields appends the fields of s, cut at every delim, to f, and
+// reports true; if s holds a quote it stops and reports false, and the
+// line is one for readQuoted. It looks at eight bytes at a time: a row's
+// fields are short, and a call of strings.IndexByte per field, and one for
+// the quote, cost more than finding them.
+func splitFields(f []string, s string, delim byte) ([]string, bool) {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	pat := uint64(delim) * ones
+	pat, quotes := uint64(delim)*ones, uint64('"')*ones
 	start, i := 0, 0
 	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
 			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		x ^= pat
-		// A high bit for each zero byte of x, that is each delim, and
-		// possibly for a byte above one that is delim^1: checked below.
+		// (x - ones) &^ x & highs has a high bit for each zero byte of
+		// x, and possibly for a byte above one that is 0x01: the lowest
+		// bit is always a zero byte, the others are checked below.
+		if q := w ^ quotes; (q-ones)&^q&highs != 0 {
+			return f, false
+		}
+		x := w ^ pat
 		for m := (x - ones) &^ x & highs; m != 0; m &= m - 1 {
 			if j := i + bits.TrailingZeros64(m)/8; s[j] == delim {
 				f = append(f, s[start:j])
@@ -139,12 +144,15 @@ func splitFields(f []string, s string, delim byte) []string {
 		}
 	}
 	for ; i < len(s); i++ {
-		if s[i] == delim {
+		switch s[i] {
+		case delim:
 			f = append(f, s[start:i])
 			start = i + 1
+		case '"':
+			return f, false
 		}
 	}
-	return append(f, s[start:])
+	return append(f, s[start:]), true
 }
 
 // readQuoted is encoding/csv's readRecord for a record whose first line l

@@ -336,18 +336,27 @@ func TestRecordReaderReadError(t *testing.T) {
 
 // splitFields agrees with strings.Split for every delimiter position in
 // and around the eight-byte words it reads, and for bytes one off the
-// delimiter, which its word test flags as candidates.
+// delimiter, which its word test flags as candidates; and it finds every
+// quote, next to '#' and '!', one off it, too.
 func TestSplitFields(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
-	const alphabet = ";:<,-a\x00\xff"
+	const alphabet = ";:<,-a\x00\xff\"#!"
 	for range 20000 {
 		b := make([]byte, r.IntN(40))
 		for i := range b {
-			b[i] = alphabet[r.IntN(len(alphabet))]
+			if r.IntN(4) > 0 { // most lines without a quote
+				b[i] = alphabet[r.IntN(len(alphabet)-3)]
+			} else {
+				b[i] = alphabet[r.IntN(len(alphabet))]
+			}
 		}
 		for _, delim := range []byte{';', ','} {
 			s := string(b)
-			if got, want := splitFields(nil, s, delim), strings.Split(s, string(delim)); !slices.Equal(got, want) {
+			got, plain := splitFields(nil, s, delim)
+			if quoted := strings.Contains(s, `"`); plain == quoted {
+				t.Fatalf("splitFields(%q, %q) says plain %v", s, delim, plain)
+			}
+			if want := strings.Split(s, string(delim)); plain && !slices.Equal(got, want) {
 				t.Fatalf("splitFields(%q, %q) = %q, want %q", s, delim, got, want)
 			}
 		}
