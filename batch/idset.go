@@ -78,7 +78,11 @@ func (s *idSet) flush() {
 			s.insert(p.h1, p.h2)
 		}
 	}
-	s.pending, s.npending = nil, 0
+	// Keep the first block: in a file whose ids alternate between rising
+	// and not (two merged sequences, say), every other id starts a list.
+	clear(s.pending[1:])
+	s.pending, s.npending = s.pending[:1], 0
+	s.pending[0] = s.pending[0][:0]
 }
 
 func (s *idSet) insert(h1, h2 uint64) bool {

@@ -140,3 +140,26 @@ func TestShortlexLess(t *testing.T) {
 		}
 	}
 }
+
+// The ids of two merged sequences (X-1, Y-1, X-2, Y-2, …) alternate
+// between above the greatest and not: the pending list keeps its block
+// instead of making a new one for every other id.
+func TestIDSetAlternatingAllocs(t *testing.T) {
+	ids := make([]string, 20_000)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("%c-%05d", "XY"[i%2], i/2)
+	}
+	allocs := testing.AllocsPerRun(3, func() {
+		var s idSet
+		s.expect(len(ids))
+		for _, id := range ids {
+			h := maphash.String(seed, id)
+			if s.addID(id, h, ^h) {
+				t.Fatalf("%s seen twice", id)
+			}
+		}
+	})
+	if allocs > 10 {
+		t.Fatalf("%.0f allocations for %d alternating ids", allocs, len(ids))
+	}
+}
