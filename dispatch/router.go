@@ -258,7 +258,9 @@ func checkCaps(p *batch.Payment, rt Route, c Capabilities) *batch.Issue {
 }
 
 func issue(p *batch.Payment, field string, code batch.ReasonCode, msg string) *batch.Issue {
-	return &batch.Issue{Index: p.Index, Row: p.Row, EndToEndID: p.EndToEndID, Field: field, Code: code, Message: msg}
+	// A copy, as batch.Payment's issues keep: the id may be cut from a
+	// buffer of many rows.
+	return &batch.Issue{Index: p.Index, Row: p.Row, EndToEndID: strings.Clone(p.EndToEndID), Field: field, Code: code, Message: msg}
 }
 
 func creditorCountry(p *batch.Payment) string {

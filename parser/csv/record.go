@@ -106,13 +106,17 @@ func (r *recordReader) Read() (fields []string, line int, err error) {
 }
 
 // lineString returns buf[at:at+n], which readLine has returned, as a
-// string: a slice of str, which is made anew, from at up to the end of the
-// buffered input, when it does not cover those bytes. readLine rewrites a
-// "\r\n" to "\n" in buf before it returns the line, but no line handed out
-// includes its terminator, so str and buf never differ in what is cut.
+// string: a slice of str, which is made anew when it does not cover those
+// bytes, from at up to the end of the buffered input but at most
+// recordBufSize or the line: buf keeps the size a long line grew it to,
+// and a short field kept later must not keep a copy of all of it alive.
+// readLine rewrites a "\r\n" to "\n" in buf before it returns the line,
+// but no line handed out includes its terminator, so str and buf never
+// differ in what is cut.
 func (r *recordReader) lineString(at, n int) string {
 	if at < r.strAt || at+n > r.strAt+len(r.str) {
-		r.str, r.strAt = string(r.buf[at:r.w]), at
+		end := max(at+n, min(r.w, at+recordBufSize))
+		r.str, r.strAt = string(r.buf[at:end]), at
 	}
 	return r.str[at-r.strAt : at-r.strAt+n]
 }

@@ -362,3 +362,27 @@ func TestSplitFields(t *testing.T) {
 		}
 	}
 }
+
+// After a long line has grown the buffer, the string later fields are cut
+// from is still at most recordBufSize: a short field kept (the greatest id
+// the duplicate check holds, say) must not keep the grown buffer's worth.
+func TestLineStringBounded(t *testing.T) {
+	long := strings.Repeat("x", 900<<10)
+	in := "a;" + long + "\n" + strings.Repeat("E2E-1;1,00\n", 20_000)
+	rr := newRecordReader(strings.NewReader(in), ';', MaxRecordBytes, true)
+	for n := 0; ; n++ {
+		rec, _, err := rr.Read()
+		if errors.Is(err, io.EOF) {
+			if n != 20_001 {
+				t.Fatalf("%d records", n)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 && (rec[0] != "E2E-1" || len(rr.str) > recordBufSize) {
+			t.Fatalf("record %d: %q cut from a string of %d bytes", n, rec[0], len(rr.str))
+		}
+	}
+}
