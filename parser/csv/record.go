@@ -2,7 +2,6 @@ package csv
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"io"
 	"math/bits"
@@ -53,11 +52,6 @@ type recordReader struct {
 
 	failed error // what the last Read returned, returned again
 
-	// buf[r:asciiEnd] is known to be ASCII, and so valid UTF-8: one
-	// pass over each buffer-full instead of utf8.Valid per record.
-	asciiEnd  int
-	lineASCII bool // the line readLine returned last is ASCII
-
 	line    int // lines read so far: the record's last line
 	recLine int // first line of the record returned last
 	recSize int // bytes of the current record read so far
@@ -94,12 +88,12 @@ func (r *recordReader) Read() (fields []string, line int, err error) {
 		// An empty line, or "\r" at the end of the input.
 	}
 	r.recLine = r.line
-	f, plain := splitFields(r.fields[:0], r.lineString(r.lineAt, len(l)-lengthNL(l)), r.delim)
+	f, plain, ascii := splitFields(r.fields[:0], r.lineString(r.lineAt, len(l)-lengthNL(l)), r.delim)
 	if !plain {
 		return r.readQuoted(l)
 	}
 	r.fields = f
-	if r.repair && !r.lineASCII && !utf8.Valid(l) {
+	if r.repair && !ascii && !utf8.Valid(l) {
 		repair(f)
 	}
 	return f, r.recLine, nil
@@ -122,22 +116,25 @@ func (r *recordReader) lineString(at, n int) string {
 }
 
 // splitFields appends the fields of s, cut at every delim, to f, and
-// reports true; if s holds a quote it stops and reports false, and the
-// line is one for readQuoted. It looks at eight bytes at a time: a row's
-// fields are short, and a call of strings.IndexByte per field, and one for
-// the quote, cost more than finding them.
-func splitFields(f []string, s string, delim byte) ([]string, bool) {
+// reports plain; if s holds a quote it stops and reports plain false, and
+// the line is one for readQuoted. ascii reports that s is ASCII, and so
+// valid UTF-8. It looks at eight bytes at a time: a row's fields are
+// short, and a call of strings.IndexByte per field, one for the quote and
+// a pass for the encoding cost more than finding them.
+func splitFields(f []string, s string, delim byte) (_ []string, plain, ascii bool) {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	pat, quotes := uint64(delim)*ones, uint64('"')*ones
 	start, i := 0, 0
+	var or uint64 // every byte ORed: a high bit for a non-ASCII byte
 	for ; i+8 <= len(s); i += 8 {
 		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
 			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		or |= w
 		// (x - ones) &^ x & highs has a high bit for each zero byte of
 		// x, and possibly for a byte above one that is 0x01: the lowest
 		// bit is always a zero byte, the others are checked below.
 		if q := w ^ quotes; (q-ones)&^q&highs != 0 {
-			return f, false
+			return f, false, false
 		}
 		x := w ^ pat
 		for m := (x - ones) &^ x & highs; m != 0; m &= m - 1 {
@@ -148,15 +145,16 @@ func splitFields(f []string, s string, delim byte) ([]string, bool) {
 		}
 	}
 	for ; i < len(s); i++ {
+		or |= uint64(s[i])
 		switch s[i] {
 		case delim:
 			f = append(f, s[start:i])
 			start = i + 1
 		case '"':
-			return f, false
+			return f, false, false
 		}
 	}
-	return append(f, s[start:]), true
+	return append(f, s[start:]), true, or&highs == 0
 }
 
 // readQuoted is encoding/csv's readRecord for a record whose first line l
@@ -283,10 +281,6 @@ func (r *recordReader) readLine() ([]byte, error) {
 func (r *recordReader) consumed(n int) {
 	r.r += n
 	r.line++
-	r.lineASCII = r.r <= r.asciiEnd
-	if !r.lineASCII {
-		r.asciiEnd = r.r + asciiPrefix(r.buf[r.r:r.w])
-	}
 }
 
 // fill reads more input after the unread bytes, moving them to the start
@@ -295,14 +289,8 @@ func (r *recordReader) fill() {
 	r.str = ""
 	if r.r > 0 {
 		r.w = copy(r.buf, r.buf[r.r:r.w])
-		r.asciiEnd -= r.r
 		r.r = 0
 	}
-	defer func(w int) {
-		if r.asciiEnd == w {
-			r.asciiEnd += asciiPrefix(r.buf[w:r.w])
-		}
-	}(r.w)
 	if r.w == len(r.buf) {
 		// Only a line longer than the buffer gets here, and readLine
 		// refuses one longer than max: the buffer stays below 2×max.
@@ -328,20 +316,4 @@ func lengthNL(b []byte) int {
 		return 1
 	}
 	return 0
-}
-
-// asciiPrefix returns how many bytes at the start of b are ASCII.
-func asciiPrefix(b []byte) int {
-	i := 0
-	for ; i+8 <= len(b); i += 8 {
-		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 != 0 {
-			break
-		}
-	}
-	for ; i < len(b); i++ {
-		if b[i] >= utf8.RuneSelf {
-			break
-		}
-	}
-	return i
 }

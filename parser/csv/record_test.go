@@ -352,9 +352,12 @@ func TestSplitFields(t *testing.T) {
 		}
 		for _, delim := range []byte{';', ','} {
 			s := string(b)
-			got, plain := splitFields(nil, s, delim)
+			got, plain, ascii := splitFields(nil, s, delim)
 			if quoted := strings.Contains(s, `"`); plain == quoted {
 				t.Fatalf("splitFields(%q, %q) says plain %v", s, delim, plain)
+			}
+			if wantASCII := !strings.Contains(s, "\xff"); plain && ascii != wantASCII {
+				t.Fatalf("splitFields(%q, %q) says ascii %v", s, delim, ascii)
 			}
 			if want := strings.Split(s, string(delim)); plain && !slices.Equal(got, want) {
 				t.Fatalf("splitFields(%q, %q) = %q, want %q", s, delim, got, want)
