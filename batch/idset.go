@@ -23,8 +23,9 @@ type idSet struct {
 	zero  map[uint64]bool // the second hashes of pairs whose first is 0
 	hint  int             // ids to size the table for when it is built
 
-	maxID string // the greatest id added, in shortlex order
-	any   bool   // an id has been added: maxID is meaningful
+	// maxID is the greatest id added, in shortlex order; "" before the
+	// first, which every other id is above.
+	maxID string
 	// pending holds the pairs of ids added above maxID that are not yet
 	// in slots, in blocks of pendingBlock: appending never copies.
 	pending  [][]idSlot
@@ -39,8 +40,8 @@ type idSlot struct{ h1, h2 uint64 }
 // addID records id, whose hash pair is h1, h2, and reports whether an id
 // with that pair was recorded before.
 func (s *idSet) addID(id string, h1, h2 uint64) bool {
-	if !s.any || shortlexLess(s.maxID, id) {
-		s.any, s.maxID = true, id
+	if shortlexLess(s.maxID, id) {
+		s.maxID = id
 		if len(s.pending) == 0 || len(s.pending[len(s.pending)-1]) == pendingBlock {
 			s.pending = append(s.pending, make([]idSlot, 0, pendingBlock))
 		}

@@ -9,12 +9,12 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/paybatch/paybatch/batch"
+	"github.com/paybatch/paybatch/batch/batchtest"
 	"github.com/paybatch/paybatch/batch/store"
 	"github.com/paybatch/paybatch/dispatch"
 	"github.com/xuri/excelize/v2"
@@ -95,7 +95,7 @@ func runLoad(b *testing.B, path string, n int) {
 		wg.Add(1)
 		go func() { defer wg.Done(); eng.Run(ectx) }()
 
-		resetPeakRSS()
+		batchtest.ResetPeakRSS()
 		b.ResetTimer()
 		start := time.Now()
 		out, err := p.Ingest(ctx, Input{Path: path, Name: filepath.Base(path), Source: "bench"})
@@ -127,29 +127,11 @@ func runLoad(b *testing.B, path string, n int) {
 		b.ReportMetric(ingested.Seconds(), "ingest-s")
 		b.ReportMetric(total.Seconds(), "total-s")
 		b.ReportMetric(float64(n)/total.Seconds(), "payments/s")
-		b.ReportMetric(float64(peakRSS())/(1<<20), "peak-RSS-MiB")
+		b.ReportMetric(float64(batchtest.PeakRSS())/(1<<20), "peak-RSS-MiB")
 		if int(fake.submits.Load()) < n*9/10 {
 			b.Fatalf("only %d submits for %d payments", fake.submits.Load(), n)
 		}
 	}
-}
-
-// resetPeakRSS resets VmHWM (Linux: writing 5 to clear_refs).
-func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0o200) }
-
-// peakRSS is VmHWM in bytes, 0 where /proc is not there.
-func peakRSS() int64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }
 
 // writeLoadXML streams a pain.001.001.03 file with n valid payments in

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/paybatch/paybatch/batch"
+	"github.com/paybatch/paybatch/batch/batchtest"
 	"github.com/paybatch/paybatch/batch/pipeline"
 	"github.com/paybatch/paybatch/dispatch"
 	"github.com/paybatch/paybatch/dispatch/sandbox"
@@ -74,19 +75,7 @@ func BenchmarkDispatchThroughput(b *testing.B) {
 	ext.fault(b, map[string]any{"provider": "solaris", "latency_ms": latency.Milliseconds()})
 
 	dir := b.TempDir()
-	cfgText := fmt.Sprintf(`data_dir: %[1]s/data
-database: %[1]s/data/paybatch.db
-log: {level: error}
-http: {listen: "off"}
-sandbox: {enabled: true, url: %[2]q}
-dispatch: {call_timeout: 5s, grace: 8s, poll_min: 1ms, poll_max: 50ms}
-providers:
-  solaris:
-    type: solaris
-    concurrency: %[3]d
-    options: {client_id: c, client_secret: s, account_id: billing-bench}
-default_route: {provider: solaris}
-`, dir, srv.URL, concurrency)
+	cfgText := benchConfig(dir, srv.URL, concurrency, "call_timeout: 5s, grace: 8s, poll_min: 1ms, poll_max: 50ms")
 	cfg, err := parseConfig("bench", []byte(cfgText))
 	if err != nil {
 		b.Fatal(err)
@@ -167,19 +156,7 @@ func BenchmarkProcess100k(b *testing.B) {
 	sb := startSandboxProc(b, 0)
 	dir := b.TempDir()
 	cfg := filepath.Join(dir, "paybatch.yaml")
-	os.WriteFile(cfg, []byte(fmt.Sprintf(`data_dir: %[1]s/data
-database: %[1]s/data/paybatch.db
-log: {level: error}
-http: {listen: "off"}
-sandbox: {enabled: true, url: %[2]q}
-dispatch: {call_timeout: 10s, grace: 15s, poll_min: 10ms, poll_max: 200ms}
-providers:
-  solaris:
-    type: solaris
-    concurrency: 16
-    options: {client_id: c, client_secret: s, account_id: billing-bench}
-default_route: {provider: solaris}
-`, dir, sb.URL)), 0o600)
+	os.WriteFile(cfg, []byte(benchConfig(dir, sb.URL, 16, "call_timeout: 10s, grace: 15s, poll_min: 10ms, poll_max: 200ms")), 0o600)
 	var secs, rssMB float64
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
@@ -192,7 +169,7 @@ default_route: {provider: solaris}
 		// MB), every later run would report that instead of the
 		// child's own peak. Shrink and reset ours first.
 		debug.FreeOSMemory()
-		_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0o200) // VmHWM = current RSS
+		batchtest.ResetPeakRSS()
 		start := time.Now()
 		cmd := exec.Command(pbBin, "process", "--config", cfg, "--timeout", "2h", file)
 		cmd.Dir = dir
@@ -232,4 +209,23 @@ func (t *timingJournal) Transition(ctx context.Context, w *batch.Dispatch, from 
 	s := time.Now()
 	defer func() { t.trN.Add(1); t.trNs.Add(int64(time.Since(s))) }()
 	return t.Journal.Transition(ctx, w, from, why)
+}
+
+// benchConfig is the configuration the benchmarks run paybatch with: data
+// under dir, the sandbox at url, one Solaris lane of concurrency workers
+// that every payment is routed to, and the dispatch timings given.
+func benchConfig(dir, url string, concurrency int, dispatch string) string {
+	return fmt.Sprintf(`data_dir: %[1]s/data
+database: %[1]s/data/paybatch.db
+log: {level: error}
+http: {listen: "off"}
+sandbox: {enabled: true, url: %[2]q}
+dispatch: {%[4]s}
+providers:
+  solaris:
+    type: solaris
+    concurrency: %[3]d
+    options: {client_id: c, client_secret: s, account_id: billing-bench}
+default_route: {provider: solaris}
+`, dir, url, concurrency, dispatch)
 }

@@ -252,7 +252,6 @@ func (r *recordReader) readLine() ([]byte, error) {
 			if r.recSize += n; r.recSize > r.max && (r.recSize != n || len(l) != 1) {
 				return nil, errRecordTooLong
 			}
-			r.lineAt = r.r
 			r.consumed(n)
 			return l, nil
 		}
@@ -265,7 +264,6 @@ func (r *recordReader) readLine() ([]byte, error) {
 				return nil, r.err
 			}
 			l := r.buf[r.r:r.w]
-			r.lineAt = r.r
 			r.consumed(len(l))
 			r.recSize += len(l)
 			if l[len(l)-1] == '\r' {
@@ -279,6 +277,7 @@ func (r *recordReader) readLine() ([]byte, error) {
 
 // consumed moves past the n bytes of a line readLine returns.
 func (r *recordReader) consumed(n int) {
+	r.lineAt = r.r
 	r.r += n
 	r.line++
 }
